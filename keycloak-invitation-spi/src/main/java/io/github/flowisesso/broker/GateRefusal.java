@@ -1,0 +1,39 @@
+package io.github.flowisesso.broker;
+
+import jakarta.ws.rs.core.Response;
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.AuthenticationFlowError;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventType;
+import org.keycloak.models.RealmModel;
+
+/** Ends first-broker-login with a themed page in plain words and an audit event carrying the reason. */
+final class GateRefusal {
+
+    static final String EVENT_ERROR = "invitation_required";
+    static final String REASON = "reason";
+    static final String INVITATION_ID = "invitation_id";
+
+    static final String MESSAGE_NOT_INVITED = "invitationNotInvited";
+    static final String MESSAGE_ACCOUNT_EXISTS = "invitationAccountExists";
+    static final String MESSAGE_NO_LONGER_VALID = "invitationNoLongerValid";
+
+    private GateRefusal() {
+    }
+
+    static void refuse(AuthenticationFlowContext context, String email, String reason, String invitationId, String message) {
+        RealmModel realm = context.getRealm();
+        // A clone: the flow's own builder is sent again by Keycloak after a challenge, which would log us twice.
+        context.getEvent().clone()
+            .event(EventType.IDENTITY_PROVIDER_FIRST_LOGIN)
+            .detail(Details.EMAIL, email)
+            .detail(REASON, reason)
+            .detail(INVITATION_ID, invitationId)
+            .removeDetail(Details.AUTH_METHOD)
+            .error(EVENT_ERROR);
+        String realmName = realm.getDisplayName() == null || realm.getDisplayName().isBlank()
+            ? realm.getName() : realm.getDisplayName();
+        Response page = context.form().setError(message, realmName).createErrorPage(Response.Status.FORBIDDEN);
+        context.failureChallenge(AuthenticationFlowError.ACCESS_DENIED, page);
+    }
+}

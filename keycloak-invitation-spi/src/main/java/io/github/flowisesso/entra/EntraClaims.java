@@ -1,0 +1,66 @@
+package io.github.flowisesso.entra;
+
+import io.github.flowisesso.invitation.EmailAddresses;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import org.keycloak.broker.oidc.OIDCIdentityProvider;
+import org.keycloak.broker.provider.BrokeredIdentityContext;
+import org.keycloak.models.IdentityProviderModel;
+import org.keycloak.representations.JsonWebToken;
+
+/**
+ * What an Entra ID token says about a person, read from the ID token Keycloak has already validated.
+ * The one rule for "is this email verified", used by the gate and by the account it creates.
+ */
+public final class EntraClaims {
+
+    private EntraClaims() {
+    }
+
+    public static boolean isEntra(IdentityProviderModel idp) {
+        return EntraIdIdentityProviderFactory.PROVIDER_ID.equals(idp.getProviderId());
+    }
+
+    public static Map<String, Object> of(BrokeredIdentityContext identity) {
+        Object token = identity.getContextData().get(OIDCIdentityProvider.VALIDATED_ID_TOKEN);
+        if (token instanceof JsonWebToken jwt && jwt.getOtherClaims() != null) {
+            return jwt.getOtherClaims();
+        }
+        return Map.of();
+    }
+
+    /** The token's {@code tid} is the tenant this provider is pinned to. */
+    public static boolean isFromConfiguredTenant(IdentityProviderModel idp, Map<String, Object> claims) {
+        String tenant = idp.getConfig().get(EntraIdConfigKeys.TENANT_ID);
+        return tenant != null && tenant.equals(claims.get("tid"));
+    }
+
+    /**
+     * Entra's {@code email} claim is mutable and, by itself, unverified ("nOAuth"). It counts as verified only
+     * with {@code xms_edov=true} (email domain owner verified) or in a domain the admin lists as verified in the
+     * tenant. For other OIDC providers, the standard {@code email_verified} claim.
+     */
+    public static boolean isEmailVerified(IdentityProviderModel idp, Map<String, Object> claims, String canonicalEmail) {
+        if (!isEntra(idp)) {
+            return isTrue(claims.get("email_verified"));
+        }
+        return isTrue(claims.get("xms_edov"))
+            || inVerifiedDomain(canonicalEmail, idp.getConfig().get(EntraIdConfigKeys.VERIFIED_DOMAINS));
+    }
+
+    private static boolean inVerifiedDomain(String email, String domains) {
+        if (email == null || domains == null || domains.isBlank()) {
+            return false;
+        }
+        String domain = email.substring(email.indexOf('@') + 1);
+        return Arrays.stream(domains.split(","))
+            .map(d -> EmailAddresses.canonical("x@" + d.trim()))
+            .flatMap(Optional::stream)
+            .anyMatch(d -> d.substring(2).equals(domain));
+    }
+
+    private static boolean isTrue(Object claim) {
+        return Boolean.TRUE.equals(claim) || "true".equals(claim);
+    }
+}

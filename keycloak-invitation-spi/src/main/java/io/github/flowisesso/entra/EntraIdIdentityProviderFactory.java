@@ -1,0 +1,47 @@
+package io.github.flowisesso.entra;
+
+import java.util.List;
+import org.keycloak.broker.oidc.OIDCIdentityProvider;
+import org.keycloak.broker.provider.AbstractIdentityProviderFactory;
+import org.keycloak.models.IdentityProviderModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.provider.ProviderConfigProperty;
+
+/**
+ * "Microsoft Entra ID": Keycloak's OIDC broker pinned to one tenant. The id must not contain "oidc"
+ * (the admin console would then demand manual endpoint fields).
+ */
+public final class EntraIdIdentityProviderFactory extends AbstractIdentityProviderFactory<OIDCIdentityProvider> {
+
+    public static final String PROVIDER_ID = "entra-id";
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public String getName() {
+        return "Microsoft Entra ID";
+    }
+
+    @Override
+    public OIDCIdentityProvider create(KeycloakSession session, IdentityProviderModel model) {
+        return new EntraIdIdentityProvider(session, new EntraIdConfig(model).withDiscovery(session));
+    }
+
+    @Override
+    public IdentityProviderModel createConfig() {
+        return new EntraIdConfig();
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        return EntraIdConfigKeys.properties();
+    }
+
+    @Override
+    public String getHelpText() {
+        return "Sign in with a single Microsoft Entra ID tenant: enter Tenant ID, Client ID and Client Secret.";
+    }
+}

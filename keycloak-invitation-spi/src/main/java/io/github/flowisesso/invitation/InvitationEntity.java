@@ -1,0 +1,124 @@
+package io.github.flowisesso.invitation;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.NamedQueries;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+
+/**
+ * One invitation, stored in Keycloak's own database so that every node of a cluster sees the same state.
+ * Roles and groups are JSON arrays: they are read whole, never queried.
+ */
+@Entity
+@Table(name = "FLOWISE_INVITATION")
+@NamedQueries({
+    @NamedQuery(name = "invitation.byRealmAndId",
+        query = "SELECT i FROM InvitationEntity i WHERE i.realmId = :realmId AND i.id = :id"),
+    @NamedQuery(name = "invitation.pendingByRealmAndEmail",
+        query = "SELECT i FROM InvitationEntity i WHERE i.realmId = :realmId AND i.email = :email"
+            + " AND i.status = io.github.flowisesso.invitation.InvitationStatus.PENDING ORDER BY i.createdAt DESC"),
+    @NamedQuery(name = "invitation.byTokenHash",
+        query = "SELECT i FROM InvitationEntity i WHERE i.tokenHash = :tokenHash"),
+    // The single-use guard: only one transaction can move a row out of PENDING.
+    @NamedQuery(name = "invitation.claim",
+        query = "UPDATE InvitationEntity i SET i.status = io.github.flowisesso.invitation.InvitationStatus.ACCEPTED,"
+            + " i.acceptedAt = :now WHERE i.id = :id"
+            + " AND i.status = io.github.flowisesso.invitation.InvitationStatus.PENDING AND i.expiresAt > :now"),
+    @NamedQuery(name = "invitation.recordAcceptedUser",
+        query = "UPDATE InvitationEntity i SET i.acceptedUserId = :userId WHERE i.id = :id"),
+})
+public class InvitationEntity {
+
+    @Id
+    @Column(name = "ID", length = 36)
+    private String id;
+
+    @Column(name = "REALM_ID", length = 36, nullable = false)
+    private String realmId;
+
+    @Column(name = "EMAIL", length = 320, nullable = false)
+    private String email;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "LOGIN_TYPE", length = 16, nullable = false)
+    private LoginType loginType;
+
+    @Column(name = "IDP_ALIAS")
+    private String identityProvider;
+
+    @Column(name = "ROLES", length = 4000)
+    private String roles;
+
+    @Column(name = "GROUPS_JSON", length = 4000)
+    private String groups;
+
+    @Column(name = "FIRST_NAME")
+    private String firstName;
+
+    @Column(name = "LAST_NAME")
+    private String lastName;
+
+    @Column(name = "REDIRECT_URI", length = 2048)
+    private String redirectUri;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "STATUS", length = 16, nullable = false)
+    private InvitationStatus status;
+
+    @Column(name = "TOKEN_HASH", length = 64, nullable = false, unique = true)
+    private String tokenHash;
+
+    @Column(name = "CREATED_AT", nullable = false)
+    private long createdAt;
+
+    @Column(name = "EXPIRES_AT", nullable = false)
+    private long expiresAt;
+
+    @Column(name = "ACCEPTED_AT")
+    private Long acceptedAt;
+
+    @Column(name = "CREATED_BY")
+    private String createdBy;
+
+    @Column(name = "ACCEPTED_USER_ID", length = 36)
+    private String acceptedUserId;
+
+    public String getId() { return id; }
+    public void setId(String id) { this.id = id; }
+    public String getRealmId() { return realmId; }
+    public void setRealmId(String realmId) { this.realmId = realmId; }
+    public String getEmail() { return email; }
+    public void setEmail(String email) { this.email = email; }
+    public LoginType getLoginType() { return loginType; }
+    public void setLoginType(LoginType loginType) { this.loginType = loginType; }
+    public String getIdentityProvider() { return identityProvider; }
+    public void setIdentityProvider(String identityProvider) { this.identityProvider = identityProvider; }
+    public String getRoles() { return roles; }
+    public void setRoles(String roles) { this.roles = roles; }
+    public String getGroups() { return groups; }
+    public void setGroups(String groups) { this.groups = groups; }
+    public String getFirstName() { return firstName; }
+    public void setFirstName(String firstName) { this.firstName = firstName; }
+    public String getLastName() { return lastName; }
+    public void setLastName(String lastName) { this.lastName = lastName; }
+    public String getRedirectUri() { return redirectUri; }
+    public void setRedirectUri(String redirectUri) { this.redirectUri = redirectUri; }
+    public InvitationStatus getStatus() { return status; }
+    public void setStatus(InvitationStatus status) { this.status = status; }
+    public String getTokenHash() { return tokenHash; }
+    public void setTokenHash(String tokenHash) { this.tokenHash = tokenHash; }
+    public long getCreatedAt() { return createdAt; }
+    public void setCreatedAt(long createdAt) { this.createdAt = createdAt; }
+    public long getExpiresAt() { return expiresAt; }
+    public void setExpiresAt(long expiresAt) { this.expiresAt = expiresAt; }
+    public Long getAcceptedAt() { return acceptedAt; }
+    public void setAcceptedAt(Long acceptedAt) { this.acceptedAt = acceptedAt; }
+    public String getCreatedBy() { return createdBy; }
+    public void setCreatedBy(String createdBy) { this.createdBy = createdBy; }
+    public String getAcceptedUserId() { return acceptedUserId; }
+    public void setAcceptedUserId(String acceptedUserId) { this.acceptedUserId = acceptedUserId; }
+}

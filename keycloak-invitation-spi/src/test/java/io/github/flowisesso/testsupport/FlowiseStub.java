@@ -1,0 +1,43 @@
+package io.github.flowisesso.testsupport;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+
+/** Stands where Flowise (behind its OIDC proxy) would: it only has to answer the redirect that carries the code. */
+public final class FlowiseStub implements AutoCloseable {
+
+    private final HttpServer server;
+
+    public FlowiseStub() {
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.createContext("/", exchange -> {
+            byte[] body = "<html><head><title>Flowise</title></head><body>Flowise</body></html>".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public String callbackUrl() {
+        return url() + "/oauth2/callback";
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

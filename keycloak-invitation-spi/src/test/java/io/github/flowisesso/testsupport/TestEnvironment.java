@@ -1,0 +1,98 @@
+package io.github.flowisesso.testsupport;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.admin.client.KeycloakBuilder;
+import org.keycloak.admin.client.resource.RealmResource;
+
+/**
+ * Everything the integration tests run against, started once per test JVM and stopped at its end (JUnit's root
+ * store closes it; a shutdown hook covers interrupted runs): the Entra stand-in, a Flowise stand-in, and Keycloak
+ * with the product jar, the shipped themes and the shipped realm.
+ */
+public final class TestEnvironment implements AutoCloseable {
+
+    public static final String REALM = "flowise";
+    public static final String IDP_ALIAS = "entra";
+    public static final String AZURE_CLIENT_ID = "flowise-sso-test-app";
+
+    private final EntraStandIn entra;
+    private final FlowiseStub flowise;
+    private final KeycloakServer keycloak;
+    private final Keycloak admin;
+    private final String flowiseClientSecret = UUID.randomUUID().toString();
+    private final Invitations invitations;
+
+    TestEnvironment() {
+        entra = new EntraStandIn(0);
+        flowise = new FlowiseStub();
+        String adminClientId = "it-admin";
+        String adminSecret = UUID.randomUUID().toString();
+        Map<String, String> env = KeycloakServer.realmEnvironment(entra.tenantId(), AZURE_CLIENT_ID,
+            UUID.randomUUID().toString(), entra.authorityHost(), flowise.url(), flowiseClientSecret);
+        env.put("KC_BOOTSTRAP_ADMIN_CLIENT_ID", adminClientId);
+        env.put("KC_BOOTSTRAP_ADMIN_CLIENT_SECRET", adminSecret);
+        Path target = Path.of(System.getProperty("keycloak.dist.dir")).getParent();
+        keycloak = new KeycloakServer(new KeycloakServer.Settings(
+            Path.of(System.getProperty("keycloak.dist.dir")),
+            Path.of(System.getProperty("repo.root")),
+            List.of(Path.of(System.getProperty("provider.jar")), Path.of(System.getProperty("test.support.jar"))),
+            KeycloakServer.Database.fromSystemProperties(),
+            env, target.resolve("keycloak-logs"), 0, true)).start();
+        admin = KeycloakBuilder.builder()
+            .serverUrl(keycloak.baseUrl())
+            .realm("master")
+            .grantType(OAuth2Constants.CLIENT_CREDENTIALS)
+            .clientId(adminClientId)
+            .clientSecret(adminSecret)
+            .build();
+        invitations = new Invitations(keycloak.baseUrl(), admin);
+    }
+
+    public EntraStandIn entra() {
+        return entra;
+    }
+
+    public FlowiseStub flowise() {
+        return flowise;
+    }
+
+    public KeycloakServer keycloak() {
+        return keycloak;
+    }
+
+    public Keycloak admin() {
+        return admin;
+    }
+
+    public RealmResource realm() {
+        return admin.realm(REALM);
+    }
+
+    public Invitations invitations() {
+        return invitations;
+    }
+
+    public String flowiseClientSecret() {
+        return flowiseClientSecret;
+    }
+
+    public Browser browser() {
+        return new Browser(this);
+    }
+
+    @Override
+    public void close() {
+        try {
+            admin.close();
+        } finally {
+            keycloak.close();
+            flowise.close();
+            entra.close();
+        }
+    }
+}
