@@ -19,7 +19,12 @@ public final class FlowiseStub implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server.createContext("/", exchange -> {
-            byte[] body = "<html><head><title>Flowise</title></head><body>Flowise</body></html>".getBytes(StandardCharsets.UTF_8);
+            String query = exchange.getRequestURI().getQuery() == null ? "" : exchange.getRequestURI().getQuery();
+            String message = query.contains("code=")
+                ? "Signed in: Keycloak sent Flowise an authorization code. In production Flowise (behind its OIDC proxy) redeems it."
+                : "This page stands where Flowise would be.";
+            byte[] body = ("<!doctype html><html><head><title>Flowise (stand-in)</title></head><body><h1>Flowise (stand-in)</h1><p>"
+                + message + "</p></body></html>").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);

@@ -259,6 +259,11 @@ public final class KeycloakServer implements AutoCloseable {
         throw new IllegalStateException("Keycloak not ready within " + timeout + ":\n" + logTail());
     }
 
+    /** Blocks until the server process ends (the local run waits here until Ctrl-C). */
+    public void awaitExit() throws InterruptedException {
+        process.waitFor();
+    }
+
     public String logTail() {
         try {
             List<String> lines = Files.readAllLines(logFile);

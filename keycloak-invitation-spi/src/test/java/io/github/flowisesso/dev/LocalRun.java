@@ -1,0 +1,182 @@
+package io.github.flowisesso.dev;
+
+import io.github.flowisesso.testsupport.EntraStandIn;
+import io.github.flowisesso.testsupport.FlowiseStub;
+import io.github.flowisesso.testsupport.FreePorts;
+import io.github.flowisesso.testsupport.KeycloakServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The README's run command ({@code mvn verify -Prun}): Keycloak 26.7.3 from Maven Central with the extension,
+ * themes and the shipped realm on the embedded database. Without AZURE_* variables it also starts a local
+ * stand-in for Entra ID and for Flowise, so an invited login can be walked in a browser. Ctrl-C stops it all.
+ */
+public final class LocalRun {
+
+    private static final String DEMO_INVITEE = "invited@example.com";
+
+    private LocalRun() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<AutoCloseable> started = new ArrayList<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> closeAll(started), "local-run-stop"));
+
+        String tenant = System.getenv("AZURE_TENANT_ID");
+        boolean realTenant = notBlank(tenant) && notBlank(System.getenv("AZURE_CLIENT_ID")) && notBlank(System.getenv("AZURE_CLIENT_SECRET"));
+        EntraStandIn standIn = null;
+        if (!realTenant) {
+            standIn = new EntraStandIn(0);
+            started.add(standIn);
+        }
+        String flowiseUrl = System.getenv("FLOWISE_URL");
+        if (!notBlank(flowiseUrl)) {
+            FlowiseStub stub = new FlowiseStub();
+            started.add(stub);
+            flowiseUrl = stub.url();
+        }
+        String flowiseSecret = orElse(System.getenv("FLOWISE_CLIENT_SECRET"), random());
+        String adminPassword = orElse(System.getenv("KC_BOOTSTRAP_ADMIN_PASSWORD"), random().substring(0, 20));
+        String seedClient = "local-run-seeder";
+        String seedSecret = random();
+
+        Map<String, String> env = KeycloakServer.realmEnvironment(
+            realTenant ? tenant : standIn.tenantId(),
+            realTenant ? System.getenv("AZURE_CLIENT_ID") : "local-dev-app",
+            realTenant ? System.getenv("AZURE_CLIENT_SECRET") : random(),
+            realTenant ? orElse(System.getenv("AZURE_AUTHORITY_HOST"), "https://login.microsoftonline.com") : standIn.authorityHost(),
+            flowiseUrl, flowiseSecret);
+        env.put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
+        env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
+        env.put("KC_BOOTSTRAP_ADMIN_CLIENT_ID", seedClient);
+        env.put("KC_BOOTSTRAP_ADMIN_CLIENT_SECRET", seedSecret);
+
+        Path dist = Path.of(System.getProperty("keycloak.dist.dir"));
+        KeycloakServer keycloak = new KeycloakServer(new KeycloakServer.Settings(dist, Path.of(System.getProperty("repo.root")),
+            List.of(Path.of(System.getProperty("provider.jar")), Path.of(System.getProperty("test.support.jar"))),
+            new KeycloakServer.Database("h2", null, null, null), env, dist.getParent().resolve("local-run"),
+            preferredPort(), true));
+        started.add(keycloak);
+        System.out.println("Starting Keycloak 26.7.3 (log: " + keycloak.logFile() + ") …");
+        keycloak.start();
+        if (!realTenant) {
+            seedDemoInvitation(keycloak.baseUrl(), seedClient, seedSecret);
+        }
+        printBanner(keycloak, standIn, flowiseUrl, adminPassword, flowiseSecret);
+        keycloak.awaitExit();
+    }
+
+    private static void printBanner(KeycloakServer keycloak, EntraStandIn standIn, String flowiseUrl, String adminPassword,
+                                    String flowiseSecret) throws Exception {
+        String verifier = random();
+        String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
+            MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        String signIn = keycloak.browserUrl() + "/realms/flowise/protocol/openid-connect/auth?client_id=flowise&response_type=code"
+            + "&scope=openid&redirect_uri=" + URLEncoder.encode(flowiseUrl + "/oauth2/callback", StandardCharsets.UTF_8)
+            + "&code_challenge=" + challenge + "&code_challenge_method=S256";
+        StringBuilder out = new StringBuilder("\n");
+        out.append("=====================================================================\n");
+        out.append(" Invite-only SSO for Flowise — Keycloak is ready\n");
+        out.append("=====================================================================\n");
+        out.append(" Admin console : ").append(keycloak.browserUrl()).append("/admin/master/console/#/flowise\n");
+        out.append("   user admin, password ").append(adminPassword).append('\n');
+        out.append(" Realm         : ").append(keycloak.browserUrl()).append("/realms/flowise\n");
+        out.append(" Flowise client: flowise / secret ").append(flowiseSecret).append('\n');
+        out.append(" Flowise URL   : ").append(flowiseUrl).append('\n');
+        out.append(" Sign in as Flowise would:\n   ").append(signIn).append('\n');
+        if (standIn != null) {
+            out.append('\n');
+            out.append(" !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n");
+            out.append(" !! DEVELOPMENT ONLY: a local stand-in plays Microsoft Entra ID at\n");
+            out.append(" !! ").append(standIn.issuer()).append('\n');
+            out.append(" !! Anyone can sign in there as anyone. Set AZURE_TENANT_ID,\n");
+            out.append(" !! AZURE_CLIENT_ID and AZURE_CLIENT_SECRET to broker a real tenant.\n");
+            out.append(" !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n");
+            out.append(" A demo invitation exists for ").append(DEMO_INVITEE).append(" (login type SSO).\n");
+            out.append(" Open the sign-in URL, click \"Microsoft\", and at the stand-in's form enter a\n");
+            out.append(" username (it is the Entra user id: another person needs another one) and these claims:\n");
+            out.append("   ").append(claims(standIn, DEMO_INVITEE)).append('\n');
+            out.append(" With another email the login is refused (\"not invited\").\n");
+        }
+        out.append("\n Ctrl-C stops everything this command started.\n");
+        out.append("=====================================================================\n");
+        System.out.println(out);
+    }
+
+    private static String claims(EntraStandIn standIn, String email) {
+        return "{\"tid\":\"" + standIn.tenantId() + "\",\"oid\":\"" + UUID.randomUUID() + "\",\"email\":\"" + email
+            + "\",\"xms_edov\":true,\"name\":\"Demo Invitee\",\"given_name\":\"Demo\",\"family_name\":\"Invitee\"}";
+    }
+
+    /** Through the test-support endpoint: the run command is a development tool, like the stand-in. */
+    private static void seedDemoInvitation(String baseUrl, String clientId, String secret) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/realms/master/protocol/openid-connect/token"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id=" + clientId + "&client_secret=" + secret))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        String accessToken = token.body().replaceAll(".*\"access_token\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+        HttpResponse<String> seeded = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin/realms/flowise/invitation-test-support"))
+            .header("Authorization", "Bearer " + accessToken)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + DEMO_INVITEE + "\",\"loginType\":\"SSO\","
+                + "\"identityProvider\":\"entra\",\"roles\":[\"member\"],\"expiresInSeconds\":604800}"))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        if (seeded.statusCode() != 200) {
+            throw new IllegalStateException("Could not create the demo invitation: " + seeded.statusCode() + " " + seeded.body());
+        }
+    }
+
+    /** 8080 when free (what most guides assume), otherwise any free port; KC_HTTP_PORT overrides. */
+    private static int preferredPort() {
+        String configured = System.getenv("KC_HTTP_PORT");
+        if (notBlank(configured)) {
+            return Integer.parseInt(configured);
+        }
+        try (ServerSocket probe = new ServerSocket(8080, 1, InetAddress.getLoopbackAddress())) {
+            return 8080;
+        } catch (IOException taken) {
+            return FreePorts.next();
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> started) {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception ignored) {
+                // stopping anyway
+            }
+        }
+    }
+
+    private static String random() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static boolean notBlank(String value) {
+        return value != null && !value.isBlank();
+    }
+
+    private static String orElse(String value, String fallback) {
+        return notBlank(value) ? value : fallback;
+    }
+}
