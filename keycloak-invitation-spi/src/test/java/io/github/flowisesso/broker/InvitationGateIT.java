@@ -1,6 +1,10 @@
 package io.github.flowisesso.broker;
 
 import static io.github.flowisesso.testsupport.Invitations.invite;
+import static io.github.flowisesso.testsupport.StateAssertions.assertNoAccount;
+import static io.github.flowisesso.testsupport.StateAssertions.assertUntouched;
+import static io.github.flowisesso.testsupport.StateAssertions.newEmail;
+import static io.github.flowisesso.testsupport.StateAssertions.onlyAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.flowisesso.testsupport.Browser;
@@ -28,16 +32,13 @@ class InvitationGateIT {
 
     private static final String NOT_INVITED = "has not been invited to Flowise";
 
-    static String newEmail() {
-        return "user-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-    }
 
     @Nested
     class GivenAPendingSsoInvitation {
 
         @Test
         void theInviteeFinishesFirstLoginAndFlowiseGetsACode(TestEnvironment env) {
-            String email = newEmail();
+            String email = newEmail("user");
             String group = ensureGroup(env, "workspace-" + UUID.randomUUID().toString().substring(0, 6));
             Seeded invitation = env.invitations().seed(invite(email).roles("member").groups("/" + group).names("Ada", "Lovelace"));
             EntraUser entraUser = EntraUser.of(env, email);
@@ -69,7 +70,7 @@ class InvitationGateIT {
 
         @Test
         void theEmailMatchesAfterCanonicalisation(TestEnvironment env) {
-            String email = newEmail();
+            String email = newEmail("user");
             Seeded invitation = env.invitations().seed(invite(email));
 
             try (Browser browser = env.browser()) {
@@ -86,7 +87,7 @@ class InvitationGateIT {
 
         @Test
         void anUninvitedIdentityIsRefusedAndNothingIsCreated(TestEnvironment env) {
-            String email = newEmail();
+            String email = newEmail("user");
 
             refusedAtFirstLogin(env, EntraUser.of(env, email), NOT_INVITED);
 
@@ -96,33 +97,33 @@ class InvitationGateIT {
 
         @Test
         void anInvitationForAnotherEmailDoesNotMatch(TestEnvironment env) {
-            String invited = newEmail();
-            String other = newEmail();
+            String invited = newEmail("user");
+            String other = newEmail("user");
             Seeded invitation = env.invitations().seed(invite(invited));
 
             refusedAtFirstLogin(env, EntraUser.of(env, other), NOT_INVITED);
 
             assertNoAccount(env, other);
             assertNoAccount(env, invited);
-            assertUntouched(env, TestEnvironment.REALM, invitation, "PENDING");
+            assertUntouched(env, invitation, "PENDING");
         }
 
         @Test
         void anInvitationForAnotherIdentityProviderDoesNotMatch(TestEnvironment env) {
-            String email = newEmail();
+            String email = newEmail("user");
             String otherAlias = ensureSecondEntraProvider(env);
             Seeded invitation = env.invitations().seed(invite(email).identityProvider(otherAlias));
 
             refusedAtFirstLogin(env, EntraUser.of(env, email), NOT_INVITED);
 
             assertNoAccount(env, email);
-            assertUntouched(env, TestEnvironment.REALM, invitation, "PENDING");
+            assertUntouched(env, invitation, "PENDING");
             assertRefusalEvent(env, email, "invited_for_other_identity_provider");
         }
 
         @Test
         void anInvitationInAnotherRealmDoesNotMatch(TestEnvironment env) {
-            String email = newEmail();
+            String email = newEmail("user");
             String otherRealm = ensureOtherRealm(env);
             Seeded invitation = env.invitations().seed(invite(email).inRealm(otherRealm));
 
@@ -135,13 +136,13 @@ class InvitationGateIT {
 
         @Test
         void aPasswordInvitationCannotBeCompletedThroughSso(TestEnvironment env) {
-            String email = newEmail();
+            String email = newEmail("user");
             Seeded invitation = env.invitations().seed(invite(email).loginType("PASSWORD").identityProvider(null));
 
             refusedAtFirstLogin(env, EntraUser.of(env, email), NOT_INVITED);
 
             assertNoAccount(env, email);
-            assertUntouched(env, TestEnvironment.REALM, invitation, "PENDING");
+            assertUntouched(env, invitation, "PENDING");
             assertRefusalEvent(env, email, "invited_for_password_login");
         }
     }
@@ -151,25 +152,25 @@ class InvitationGateIT {
 
         @Test
         void anExpiredInvitationIsRefused(TestEnvironment env) {
-            String email = newEmail();
+            String email = newEmail("user");
             Seeded invitation = env.invitations().seed(invite(email).expiresInSeconds(-60));
 
             refusedAtFirstLogin(env, EntraUser.of(env, email), NOT_INVITED);
 
             assertNoAccount(env, email);
-            assertUntouched(env, TestEnvironment.REALM, invitation, "PENDING");
+            assertUntouched(env, invitation, "PENDING");
             assertRefusalEvent(env, email, "invitation_expired");
         }
 
         @Test
         void aRevokedInvitationIsRefused(TestEnvironment env) {
-            String email = newEmail();
+            String email = newEmail("user");
             Seeded invitation = env.invitations().seed(invite(email).status("REVOKED"));
 
             refusedAtFirstLogin(env, EntraUser.of(env, email), NOT_INVITED);
 
             assertNoAccount(env, email);
-            assertUntouched(env, TestEnvironment.REALM, invitation, "REVOKED");
+            assertUntouched(env, invitation, "REVOKED");
             assertRefusalEvent(env, email, "not_invited");
         }
     }
@@ -179,31 +180,31 @@ class InvitationGateIT {
 
         @Test
         void anUnverifiedEmailIsRefused(TestEnvironment env) {
-            String email = newEmail();
+            String email = newEmail("user");
             Seeded invitation = env.invitations().seed(invite(email));
 
             refusedAtFirstLogin(env, EntraUser.of(env, email).without("xms_edov"), NOT_INVITED);
 
             assertNoAccount(env, email);
-            assertUntouched(env, TestEnvironment.REALM, invitation, "PENDING");
+            assertUntouched(env, invitation, "PENDING");
             assertRefusalEvent(env, email, "email_not_verified");
         }
 
         @Test
         void aTokenNamingAnotherTenantIsRefused(TestEnvironment env) {
-            String email = newEmail();
+            String email = newEmail("user");
             Seeded invitation = env.invitations().seed(invite(email));
 
             refusedAtFirstLogin(env, EntraUser.of(env, email).claim("tid", UUID.randomUUID().toString()), NOT_INVITED);
 
             assertNoAccount(env, email);
-            assertUntouched(env, TestEnvironment.REALM, invitation, "PENDING");
+            assertUntouched(env, invitation, "PENDING");
             assertRefusalEvent(env, email, "wrong_tenant");
         }
 
         @Test
         void anExistingLocalAccountIsNeverLinkedSilently(TestEnvironment env) {
-            String email = newEmail();
+            String email = newEmail("user");
             UserRepresentation local = new UserRepresentation();
             local.setUsername(email);
             local.setEmail(email);
@@ -216,7 +217,7 @@ class InvitationGateIT {
 
             assertThat(onlyAccount(env, email).getId()).isEqualTo(localId);
             assertThat(env.realm().users().get(localId).getFederatedIdentity()).isEmpty();
-            assertUntouched(env, TestEnvironment.REALM, invitation, "PENDING");
+            assertUntouched(env, invitation, "PENDING");
             assertRefusalEvent(env, email, "account_exists");
         }
     }
@@ -232,16 +233,7 @@ class InvitationGateIT {
         }
     }
 
-    static void assertNoAccount(TestEnvironment env, String email) {
-        assertThat(env.realm().users().searchByEmail(email, true)).as("accounts with " + email).isEmpty();
-        assertThat(env.realm().users().searchByUsername(email, true)).as("accounts named " + email).isEmpty();
-    }
 
-    static UserRepresentation onlyAccount(TestEnvironment env, String email) {
-        List<UserRepresentation> users = env.realm().users().searchByEmail(email, true);
-        assertThat(users).as("accounts with " + email).hasSize(1);
-        return env.realm().users().get(users.get(0).getId()).toRepresentation();
-    }
 
     static void assertRefusalEvent(TestEnvironment env, String email, String reason) {
         List<EventRepresentation> events = env.realm().getEvents(List.of("IDENTITY_PROVIDER_FIRST_LOGIN_ERROR"),
@@ -258,12 +250,6 @@ class InvitationGateIT {
             });
     }
 
-    static void assertUntouched(TestEnvironment env, String realm, Seeded invitation, String status) {
-        assertThat(env.invitations().get(realm, invitation.id()))
-            .containsEntry("status", status)
-            .doesNotContainKey("acceptedUserId")
-            .doesNotContainKey("acceptedAt");
-    }
 
     static String flowiseClientId(TestEnvironment env) {
         return env.realm().clients().findByClientId("flowise").get(0).getId();

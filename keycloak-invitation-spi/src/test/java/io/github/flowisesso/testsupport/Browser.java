@@ -53,13 +53,17 @@ public final class Browser implements AutoCloseable {
 
     /** Flowise's "sign in" sends the browser to Keycloak, which goes straight on to the IdP. */
     public HtmlPage openSignIn(String idpAlias) {
-        String url = env.keycloak().browserUrl() + "/realms/" + TestEnvironment.REALM + "/protocol/openid-connect/auth"
+        return (HtmlPage) get(authorizationRequestUrl(idpAlias));
+    }
+
+    /** Flowise's authorization request (code flow with PKCE), optionally straight to an identity provider. */
+    public String authorizationRequestUrl(String idpAlias) {
+        return env.keycloak().browserUrl() + "/realms/" + TestEnvironment.REALM + "/protocol/openid-connect/auth"
             + "?client_id=flowise&response_type=code&scope=openid"
             + "&redirect_uri=" + enc(env.flowise().callbackUrl())
             + "&state=" + random() + "&nonce=" + random()
             + "&code_challenge=" + challenge(verifier) + "&code_challenge_method=S256"
-            + "&kc_idp_hint=" + enc(idpAlias);
-        return (HtmlPage) get(url);
+            + (idpAlias == null ? "" : "&kc_idp_hint=" + enc(idpAlias));
     }
 
     /** Signs in at the Entra stand-in with these claims; returns the page the browser ends on. */
@@ -80,6 +84,27 @@ public final class Browser implements AutoCloseable {
 
     public Page signIn(EntraUser user) {
         return signInAtEntra(openSignIn(TestEnvironment.IDP_ALIAS), user);
+    }
+
+    /** The invitation link as the email carries it. */
+    public HtmlPage openInvitation(String token) {
+        return (HtmlPage) get(invitationLink(env, token));
+    }
+
+    public static String invitationLink(TestEnvironment env, String token) {
+        return env.keycloak().browserUrl() + "/realms/" + TestEnvironment.REALM + "/invitations/accept?token=" + token;
+    }
+
+    public Page click(HtmlPage page, String elementId) {
+        try {
+            return page.getHtmlElementById(elementId).click();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public WebClient web() {
+        return web;
     }
 
     public Page get(String url) {

@@ -1,0 +1,62 @@
+package io.github.flowisesso.enrollment;
+
+import org.keycloak.TokenVerifier;
+import org.keycloak.authentication.actiontoken.AbstractActionTokenHandler;
+import org.keycloak.authentication.actiontoken.ActionTokenContext;
+import org.keycloak.authentication.actiontoken.TokenUtils;
+import org.keycloak.events.Errors;
+import org.keycloak.events.EventType;
+import org.keycloak.models.UserModel;
+import org.keycloak.protocol.oidc.OIDCLoginProtocol;
+import org.keycloak.protocol.oidc.utils.RedirectUtils;
+import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.services.messages.Messages;
+import org.keycloak.sessions.AuthenticationSessionModel;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * Runs Keycloak's update-password required action for the invitee and then finishes a normal login for the
+ * {@code flowise} client, so the browser lands at the invitation's target with a Keycloak SSO session.
+ * Unlike Keycloak's "execute actions" emails, no confirmation page: the invitee has just confirmed on ours.
+ */
+public final class InvitationPasswordActionTokenHandler extends AbstractActionTokenHandler<InvitationPasswordActionToken> {
+
+    public InvitationPasswordActionTokenHandler() {
+        super(InvitationPasswordActionToken.TOKEN_TYPE, InvitationPasswordActionToken.class, Messages.INVALID_CODE,
+            EventType.EXECUTE_ACTIONS, Errors.NOT_ALLOWED);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public TokenVerifier.Predicate<? super InvitationPasswordActionToken>[] getVerifiers(
+            ActionTokenContext<InvitationPasswordActionToken> tokenContext) {
+        return TokenUtils.predicates(
+            TokenUtils.checkThat(t -> RedirectUtils.verifyRedirectUri(tokenContext.getSession(), t.getRedirectUri(),
+                tokenContext.getAuthenticationSession().getClient()) != null, Errors.INVALID_REDIRECT_URI, Messages.INVALID_REDIRECT_URI),
+            verifyEmail(tokenContext));
+    }
+
+    @Override
+    public AuthenticationSessionModel startFreshAuthenticationSession(InvitationPasswordActionToken token,
+                                                                      ActionTokenContext<InvitationPasswordActionToken> tokenContext) {
+        // Deliberately without END_AFTER_REQUIRED_ACTIONS: the invitee is to be signed in afterwards.
+        return tokenContext.createAuthenticationSessionForClient(token.getIssuedFor());
+    }
+
+    @Override
+    public Response handleToken(InvitationPasswordActionToken token, ActionTokenContext<InvitationPasswordActionToken> tokenContext) {
+        AuthenticationSessionModel authSession = tokenContext.getAuthenticationSession();
+        String redirectUri = RedirectUtils.verifyRedirectUri(tokenContext.getSession(), token.getRedirectUri(), authSession.getClient());
+        authSession.setRedirectUri(redirectUri);
+        authSession.setClientNote(OIDCLoginProtocol.REDIRECT_URI_PARAM, redirectUri);
+        authSession.addRequiredAction(UserModel.RequiredAction.UPDATE_PASSWORD);
+        String next = AuthenticationManager.nextRequiredAction(tokenContext.getSession(), authSession, tokenContext.getRequest(), tokenContext.getEvent());
+        return AuthenticationManager.redirectToRequiredActions(tokenContext.getSession(), tokenContext.getRealm(), authSession,
+            tokenContext.getUriInfo(), next);
+    }
+
+    @Override
+    public boolean canUseTokenRepeatedly(InvitationPasswordActionToken token, ActionTokenContext<InvitationPasswordActionToken> tokenContext) {
+        return false;
+    }
+}

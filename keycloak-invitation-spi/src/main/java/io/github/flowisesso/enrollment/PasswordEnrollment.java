@@ -1,0 +1,72 @@
+package io.github.flowisesso.enrollment;
+
+import io.github.flowisesso.invitation.InvitationEntity;
+import io.github.flowisesso.invitation.InvitationGrants;
+import io.github.flowisesso.invitation.InvitationStore;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.common.util.Time;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.services.Urls;
+import org.keycloak.urls.UrlType;
+
+/**
+ * Password invitee: consume the invitation (conditional update: of simultaneous completions exactly one wins),
+ * create the account with a verified email (clicking the emailed link proved the mailbox), then hand over to
+ * Keycloak's own update-password form through a single-use action token, which ends signed in at Flowise.
+ */
+final class PasswordEnrollment {
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final InvitationPages pages;
+
+    PasswordEnrollment(KeycloakSession session, InvitationPages pages) {
+        this.session = session;
+        this.realm = session.getContext().getRealm();
+        this.pages = pages;
+    }
+
+    Response start(InvitationEntity invitation) {
+        String target = EnrollmentTarget.of(session, realm, invitation).orElse(null);
+        if (target == null) {
+            return pages.noLongerValid(LinkRefusal.REDIRECT_NOT_ALLOWED, invitation.getId());
+        }
+        if (session.users().getUserByEmail(realm, invitation.getEmail()) != null
+                || session.users().getUserByUsername(realm, invitation.getEmail()) != null) {
+            return pages.accountExists(invitation.getId());
+        }
+        InvitationStore store = InvitationStore.of(session);
+        if (!store.claim(invitation.getId(), Time.currentTimeMillis())) {
+            return pages.noLongerValid(LinkRefusal.ALREADY_CONSUMED, invitation.getId());
+        }
+        UserModel user = session.users().addUser(realm, invitation.getEmail());
+        user.setEnabled(true);
+        InvitationGrants.apply(session, realm, user, invitation);
+        user.setEmailVerified(true);
+        store.recordAcceptedUser(invitation.getId(), user.getId());
+        new EventBuilder(realm, session, session.getContext().getConnection())
+            .event(EventType.REGISTER)
+            .client(InvitationGrants.FLOWISE_CLIENT_ID)
+            .user(user)
+            .detail(Details.EMAIL, invitation.getEmail())
+            .detail(Details.REGISTER_METHOD, "invitation")
+            .detail(InvitationPages.INVITATION_ID, invitation.getId())
+            .success();
+
+        int expiresAt = Time.currentTime() + realm.getActionTokenGeneratedByUserLifespan();
+        InvitationPasswordActionToken token = new InvitationPasswordActionToken(user.getId(), invitation.getEmail(),
+            InvitationGrants.FLOWISE_CLIENT_ID, target, expiresAt);
+        var frontend = session.getContext().getUri(UrlType.FRONTEND);
+        // Keycloak's own action-token endpoint; a fresh authentication session is started for the flowise client.
+        java.net.URI link = Urls.loginActionsBase(frontend.getBaseUri()).path("action-token")
+            .queryParam("key", token.serialize(session, realm, frontend))
+            .queryParam("client_id", InvitationGrants.FLOWISE_CLIENT_ID)
+            .build(realm.getName());
+        return InvitationPages.noStore(Response.seeOther(link));
+    }
+}

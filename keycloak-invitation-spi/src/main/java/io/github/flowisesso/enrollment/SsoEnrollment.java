@@ -1,0 +1,63 @@
+package io.github.flowisesso.enrollment;
+
+import io.github.flowisesso.invitation.InvitationEntity;
+import io.github.flowisesso.invitation.InvitationGrants;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.urls.UrlType;
+
+/**
+ * SSO invitee: a standard authorization request for the {@code flowise} client, straight to the invitation's
+ * identity provider with the invited address as {@code login_hint}. The first-broker-login gate does the rest
+ * (match, consume, create), exactly as when the invitee signs in from Flowise without clicking the link. The
+ * invitation stays PENDING until then, so a cancelled or failed IdP login leaves it usable.
+ */
+final class SsoEnrollment {
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final InvitationPages pages;
+
+    SsoEnrollment(KeycloakSession session, InvitationPages pages) {
+        this.session = session;
+        this.realm = session.getContext().getRealm();
+        this.pages = pages;
+    }
+
+    Response start(InvitationEntity invitation) {
+        String target = EnrollmentTarget.of(session, realm, invitation).orElse(null);
+        if (target == null) {
+            return pages.noLongerValid(LinkRefusal.REDIRECT_NOT_ALLOWED, invitation.getId());
+        }
+        // The code lands at the target unused; PKCE is still sent because the client requires it.
+        String verifier = CsrfGuard.newToken();
+        UriBuilder auth = UriBuilder.fromUri(session.getContext().getUri(UrlType.FRONTEND).getBaseUri())
+            .path("realms").path(realm.getName()).path("protocol/openid-connect/auth")
+            .queryParam("client_id", InvitationGrants.FLOWISE_CLIENT_ID)
+            .queryParam("redirect_uri", target)
+            .queryParam("response_type", "code")
+            .queryParam("scope", "openid")
+            .queryParam("state", CsrfGuard.newToken())
+            .queryParam("nonce", CsrfGuard.newToken())
+            .queryParam("code_challenge", s256(verifier))
+            .queryParam("code_challenge_method", "S256")
+            .queryParam("kc_idp_hint", invitation.getIdentityProvider())
+            .queryParam("login_hint", invitation.getEmail());
+        return InvitationPages.noStore(Response.seeOther(auth.build()));
+    }
+
+    private static String s256(String verifier) {
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
