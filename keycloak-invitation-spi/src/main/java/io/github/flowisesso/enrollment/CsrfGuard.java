@@ -32,9 +32,16 @@ final class CsrfGuard {
             && MessageDigest.isEqual(cookie.getBytes(StandardCharsets.US_ASCII), form.getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** Browsers send Origin on POST; absent (old clients) is tolerated, the cookie still has to match. */
-    static boolean sameOrigin(KeycloakSession session, String origin) {
-        if (origin == null) {
+    /**
+     * A POST from our own page carries our origin, or {@code Origin: null} because the page's referrer policy is
+     * no-referrer; absent for old clients. A real foreign origin, or a browser's own cross-site verdict
+     * ({@code Sec-Fetch-Site}), is refused. The cookie check runs in every case.
+     */
+    static boolean sameOrigin(KeycloakSession session, String origin, String fetchSite) {
+        if (fetchSite != null && !fetchSite.equals("same-origin") && !fetchSite.equals("none")) {
+            return false;
+        }
+        if (origin == null || origin.equals("null")) {
             return true;
         }
         URI base = session.getContext().getUri(UrlType.FRONTEND).getBaseUri();

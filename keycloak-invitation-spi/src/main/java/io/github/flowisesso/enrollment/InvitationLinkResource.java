@@ -57,8 +57,9 @@ final class InvitationLinkResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     public Response accept(@FormParam("token") String token, @FormParam("csrf") String csrf,
-                           @CookieParam(CsrfGuard.COOKIE) String csrfCookie, @HeaderParam("Origin") String origin) {
-        if (!CsrfGuard.sameOrigin(session, origin)) {
+                           @CookieParam(CsrfGuard.COOKIE) String csrfCookie, @HeaderParam("Origin") String origin,
+                           @HeaderParam("Sec-Fetch-Site") String fetchSite) {
+        if (!CsrfGuard.sameOrigin(session, origin, fetchSite)) {
             return pages.forbidden(LinkRefusal.FOREIGN_ORIGIN);
         }
         if (!CsrfGuard.matches(csrfCookie, csrf)) {

@@ -49,7 +49,9 @@ class InvitationGateIT {
                 String code = Browser.expectCode(landing, env);
                 Map<String, Object> tokens = browser.redeem(code);
                 Map<String, Object> idToken = Browser.claimsOf((String) tokens.get("id_token"));
-                assertThat(idToken).containsEntry("email", email).containsEntry("email_verified", true);
+                assertThat(idToken).containsEntry("email", email).containsEntry("email_verified", true)
+                    .containsEntry("login_type", "SSO").containsEntry("roles", List.of("member"))
+                    .containsEntry("groups", List.of("/" + group));
             }
 
             UserRepresentation user = onlyAccount(env, email);

@@ -245,7 +245,12 @@ class EnrollmentIT {
             HttpResponse<String> response = HttpClient.newHttpClient().send(acceptRequest(env, invitation.token(), "same",
                 "FLOWISE_INVITATION_CSRF=same", "https://evil.example"), HttpResponse.BodyHandlers.ofString());
 
+            HttpResponse<String> crossSite = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    acceptRequest(env, invitation.token(), "same", "FLOWISE_INVITATION_CSRF=same", null), (n, v) -> true)
+                .header("Sec-Fetch-Site", "cross-site").build(), HttpResponse.BodyHandlers.ofString());
+
             assertThat(response.statusCode()).isEqualTo(403);
+            assertThat(crossSite.statusCode()).isEqualTo(403);
             assertUntouched(env, invitation, "PENDING");
             assertNoAccount(env, email);
         }

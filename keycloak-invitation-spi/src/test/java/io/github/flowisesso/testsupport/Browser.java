@@ -58,6 +58,10 @@ public final class Browser implements AutoCloseable {
 
     /** Flowise's authorization request (code flow with PKCE), optionally straight to an identity provider. */
     public String authorizationRequestUrl(String idpAlias) {
+        return authorizationRequestUrl(env, idpAlias, verifier);
+    }
+
+    public static String authorizationRequestUrl(TestEnvironment env, String idpAlias, String verifier) {
         return env.keycloak().browserUrl() + "/realms/" + TestEnvironment.REALM + "/protocol/openid-connect/auth"
             + "?client_id=flowise&response_type=code&scope=openid"
             + "&redirect_uri=" + enc(env.flowise().callbackUrl())
@@ -168,7 +172,7 @@ public final class Browser implements AutoCloseable {
         }
     }
 
-    private static String random() {
+    public static String random() {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
