@@ -70,6 +70,33 @@ public final class Browser implements AutoCloseable {
             + (idpAlias == null ? "" : "&kc_idp_hint=" + enc(idpAlias));
     }
 
+    /** Flowise's "sign in" without an IdP hint: Keycloak's login page (password form and "Microsoft" button). */
+    public HtmlPage openLoginPage() {
+        String url = env.keycloak().browserUrl() + "/realms/" + TestEnvironment.REALM + "/protocol/openid-connect/auth"
+            + "?client_id=flowise&response_type=code&scope=openid"
+            + "&redirect_uri=" + enc(env.flowise().callbackUrl())
+            + "&state=" + random() + "&nonce=" + random()
+            + "&code_challenge=" + challenge(verifier) + "&code_challenge_method=S256";
+        return (HtmlPage) get(url);
+    }
+
+    /** Submits Keycloak's username/password form ({@code kc-form-login}); returns the page the browser ends on. */
+    public Page signInWithPassword(String username, String password) {
+        HtmlPage login = openLoginPage();
+        HtmlForm form = (HtmlForm) login.getElementById("kc-form-login");
+        if (form == null) {
+            throw new IllegalStateException("Expected Keycloak's login form at " + login.getUrl() + ", got "
+                + login.getWebResponse().getStatusCode() + ":\n" + login.asNormalizedText());
+        }
+        form.getInputByName("username").setValue(username);
+        form.getInputByName("password").setValue(password);
+        try {
+            return form.getButtonByName("login").click();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Signs in at the Entra stand-in with these claims; returns the page the browser ends on. */
     public Page signInAtEntra(HtmlPage entraLoginPage, EntraUser user) {
         if (entraLoginPage.getForms().isEmpty()) {
