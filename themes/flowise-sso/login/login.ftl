@@ -2,6 +2,7 @@
      buttons; the password form second, for users whose login type is email and password. -->
 <#import "template.ftl" as layout>
 <#import "field.ftl" as field>
+<#import "buttons.ftl" as buttons>
 <#import "passkeys.ftl" as passkeys>
 <@layout.registrationLayout displayMessage=!messagesPerField.existsError('username','password') displayInfo=false; section>
     <#if section = "header">
@@ -38,10 +39,9 @@
                         </#if>
                     </@field.password>
                     <input type="hidden" id="id-hidden-input" name="credentialId" <#if auth.selectedCredential?has_content>value="${auth.selectedCredential}"</#if>/>
-                    <div class="${properties.kcFormGroupClass!}">
-                        <input id="kc-login" name="login" type="submit" value="${msg("doLogIn")}"
-                               class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!} ${properties.kcButtonBlockClass!} ${properties.kcButtonLargeClass!}"/>
-                    </div>
+                    <@buttons.actionGroup>
+                        <@buttons.button id="kc-login" name="login" label="doLogIn" type="secondary" />
+                    </@buttons.actionGroup>
                 </form>
               </div>
             </div>

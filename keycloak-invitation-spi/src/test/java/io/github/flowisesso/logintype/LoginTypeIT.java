@@ -79,7 +79,7 @@ class LoginTypeIT {
                 assertThat(form.getInputsByName("password")).hasSize(1);
                 assertThat(form.getButtonsByName("login")).hasSize(1);
                 HtmlElement microsoft = login.getHtmlElementById("social-" + TestEnvironment.IDP_ALIAS);
-                assertThat(microsoft.asNormalizedText()).isEqualTo("Microsoft");
+                assertThat(microsoft.asNormalizedText()).isEqualTo("Sign in with Microsoft");
                 assertThat(forgotPasswordLink(login)).isNotNull();
             }
         }
