@@ -1,5 +1,6 @@
 package io.github.flowisesso.broker;
 
+import io.github.flowisesso.entra.EntraClaims;
 import io.github.flowisesso.invitation.InvitationEntity;
 import io.github.flowisesso.invitation.InvitationGrants;
 import io.github.flowisesso.invitation.InvitationStore;
@@ -60,6 +61,7 @@ final class InvitedUserCreator extends IdpCreateUserIfUniqueAuthenticator {
         InvitationStore store = InvitationStore.of(session);
         Optional<InvitationEntity> invitation = store.find(realm.getId(), invitationId);
         invitation.ifPresent(i -> InvitationGrants.apply(session, realm, user, i));
+        EntraClaims.bind(user, brokerContext);
         store.recordAcceptedUser(invitationId, user.getId());
         context.getEvent().clone()
             .event(EventType.IDENTITY_PROVIDER_FIRST_LOGIN)
