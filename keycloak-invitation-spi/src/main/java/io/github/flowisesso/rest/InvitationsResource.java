@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
@@ -36,8 +37,6 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
  */
 public final class InvitationsResource {
 
-    /** Admin events name this resource type; Keycloak's enum has no such constant, the builder takes a string. */
-    static final String RESOURCE_TYPE = "INVITATION";
     static final String PATH = "invitations";
     static final String CSV = "text/csv";
 
@@ -52,7 +51,10 @@ public final class InvitationsResource {
         this.session = session;
         this.realm = realm;
         this.auth = auth;
-        this.adminEvent = adminEvent.resource(RESOURCE_TYPE);
+        // Keycloak's ResourceType has no INVITATION. The builder would take the string, but Keycloak's own
+        // admin-events query parses resourceTypes as the enum and fails on unknown ones, so: CUSTOM, and the
+        // resource path (invitations/{id}) says what it is.
+        this.adminEvent = adminEvent.resource(ResourceType.CUSTOM);
         this.config = config;
     }
 
