@@ -549,7 +549,8 @@ class InvitationAdminApiIT {
             assertThat(answer.json()).containsEntry("error", "email_failed");
             assertThat((String) answer.json().get("error_description")).contains("nothing was stored");
             assertThat(env.invitationApi().count(SMTP_DOWN_REALM, "email=" + q(email))).isZero();
-            assertThat(adminEvents(env, SMTP_DOWN_REALM, "CREATE", "invitations/*")).isEmpty();
+            assertThat(adminEvents(env, SMTP_DOWN_REALM, "CREATE", "invitations/*"))
+                .noneMatch(e -> e.getRepresentation() != null && e.getRepresentation().contains(email));
 
             Answer withoutEmail = env.invitationApi().create(SMTP_DOWN_REALM, Map.of("email", email, "loginType", "PASSWORD", "sendEmail", false));
             assertThat(withoutEmail.status()).as("the same invitation without email").isEqualTo(201);
