@@ -40,7 +40,8 @@ public final class EmailAddresses {
 
     /**
      * IDNA to ASCII, refusing domains that IDNA would silently rewrite (fullwidth letters, compatibility forms):
-     * such a domain looks like another one and must not match it.
+     * such a domain looks like another one and must not match it. A domain given in ASCII (punycode included) is
+     * already in the canonical form; its {@code xn--} labels must decode and encode back to themselves.
      */
     private static Optional<String> asciiDomain(String domain) {
         if (domain.isEmpty() || !domain.contains(".") || domain.startsWith(".") || domain.contains("..")) {
@@ -48,7 +49,9 @@ public final class EmailAddresses {
         }
         try {
             String ascii = IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
-            if (!IDN.toUnicode(ascii, IDN.USE_STD3_ASCII_RULES).equals(domain)) {
+            String unicode = IDN.toUnicode(ascii, IDN.USE_STD3_ASCII_RULES);
+            boolean givenInAscii = domain.chars().allMatch(c -> c < 0x80);
+            if (givenInAscii ? !IDN.toASCII(unicode, IDN.USE_STD3_ASCII_RULES).equals(ascii) : !unicode.equals(domain)) {
                 return Optional.empty();
             }
             return Optional.of(ascii);

@@ -30,6 +30,19 @@ import jakarta.persistence.Table;
             + " AND i.status = io.github.flowisesso.invitation.InvitationStatus.PENDING AND i.expiresAt > :now"),
     @NamedQuery(name = "invitation.recordAcceptedUser",
         query = "UPDATE InvitationEntity i SET i.acceptedUserId = :userId WHERE i.id = :id"),
+    // Conditional like the claim: a revoke or resend racing a completion never overwrites ACCEPTED.
+    @NamedQuery(name = "invitation.revoke",
+        query = "UPDATE InvitationEntity i SET i.status = io.github.flowisesso.invitation.InvitationStatus.REVOKED"
+            + " WHERE i.realmId = :realmId AND i.id = :id"
+            + " AND i.status = io.github.flowisesso.invitation.InvitationStatus.PENDING"),
+    @NamedQuery(name = "invitation.replaceToken",
+        query = "UPDATE InvitationEntity i SET i.tokenHash = :tokenHash, i.expiresAt = :expiresAt"
+            + " WHERE i.realmId = :realmId AND i.id = :id"
+            + " AND i.status = io.github.flowisesso.invitation.InvitationStatus.PENDING"),
+    // Retention: whatever its state, a row goes once its expiry lies further back than the retention period
+    // (an accepted invitation was accepted before it expired). Index IDX_FLOWISE_INVITATION_EXPIRES.
+    @NamedQuery(name = "invitation.deleteExpiredBefore",
+        query = "DELETE FROM InvitationEntity i WHERE i.expiresAt < :cutoff"),
 })
 public class InvitationEntity {
 
@@ -87,6 +100,10 @@ public class InvitationEntity {
     @Column(name = "ACCEPTED_USER_ID", length = 36)
     private String acceptedUserId;
 
+    /** Language of the invitation email (a realm-supported locale tag); null means the realm default. */
+    @Column(name = "LOCALE", length = 16)
+    private String locale;
+
     public String getId() { return id; }
     public void setId(String id) { this.id = id; }
     public String getRealmId() { return realmId; }
@@ -121,4 +138,6 @@ public class InvitationEntity {
     public void setCreatedBy(String createdBy) { this.createdBy = createdBy; }
     public String getAcceptedUserId() { return acceptedUserId; }
     public void setAcceptedUserId(String acceptedUserId) { this.acceptedUserId = acceptedUserId; }
+    public String getLocale() { return locale; }
+    public void setLocale(String locale) { this.locale = locale; }
 }

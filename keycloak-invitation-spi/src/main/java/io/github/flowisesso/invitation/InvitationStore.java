@@ -1,6 +1,7 @@
 package io.github.flowisesso.invitation;
 
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.TypedQuery;
 import java.util.List;
 import java.util.Optional;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
@@ -24,6 +25,21 @@ public final class InvitationStore {
 
     public void add(InvitationEntity invitation) {
         em.persist(invitation);
+    }
+
+    /** Forgets an invitation added in this transaction (its email could not be sent). */
+    public void discard(InvitationEntity invitation) {
+        em.remove(invitation);
+    }
+
+    /** Writes pending changes now, so that a database refusal surfaces before an email goes out. */
+    public void flush() {
+        em.flush();
+    }
+
+    /** Re-reads a row after a bulk update in this transaction (bulk updates bypass the persistence context). */
+    public void refresh(InvitationEntity invitation) {
+        em.refresh(invitation);
     }
 
     public Optional<InvitationEntity> find(String realmId, String id) {
@@ -56,6 +72,82 @@ public final class InvitationStore {
             .setParameter("id", id)
             .setParameter("now", now)
             .executeUpdate() == 1;
+    }
+
+    /** PENDING (also expired) to REVOKED; {@code false} when the row is not PENDING or not in this realm. */
+    public boolean revoke(String realmId, String id) {
+        return em.createNamedQuery("invitation.revoke")
+            .setParameter("realmId", realmId)
+            .setParameter("id", id)
+            .executeUpdate() == 1;
+    }
+
+    /** A new token hash and expiry for a PENDING invitation: the old token stops matching at once. */
+    public boolean replaceToken(String realmId, String id, String tokenHash, long expiresAt) {
+        return em.createNamedQuery("invitation.replaceToken")
+            .setParameter("realmId", realmId)
+            .setParameter("id", id)
+            .setParameter("tokenHash", tokenHash)
+            .setParameter("expiresAt", expiresAt)
+            .executeUpdate() == 1;
+    }
+
+    /** Deletes every invitation, of any realm and state, that expired before {@code cutoff}. */
+    public int deleteExpiredBefore(long cutoff) {
+        return em.createNamedQuery("invitation.deleteExpiredBefore")
+            .setParameter("cutoff", cutoff)
+            .executeUpdate();
+    }
+
+    /**
+     * Which invitations a listing wants. {@code status} is the effective one (EXPIRED is derived from the expiry);
+     * {@code email} is matched exactly when {@code exactEmail}, else as a substring of the stored address.
+     */
+    public record Filter(InvitationStatus status, String email, boolean exactEmail) {
+    }
+
+    /** One page, newest first; the id breaks ties so that paging is stable. Served by the (realm, created) index. */
+    public List<InvitationEntity> list(String realmId, Filter filter, long now, int first, int max) {
+        TypedQuery<InvitationEntity> query = em.createQuery(
+            "SELECT i FROM InvitationEntity i" + where(filter) + " ORDER BY i.createdAt DESC, i.id DESC", InvitationEntity.class);
+        bind(query, realmId, filter, now);
+        return query.setFirstResult(first).setMaxResults(max).getResultList();
+    }
+
+    public long count(String realmId, Filter filter, long now) {
+        TypedQuery<Long> query = em.createQuery("SELECT COUNT(i) FROM InvitationEntity i" + where(filter), Long.class);
+        bind(query, realmId, filter, now);
+        return query.getSingleResult();
+    }
+
+    private static String where(Filter filter) {
+        StringBuilder where = new StringBuilder(" WHERE i.realmId = :realmId");
+        if (filter.status() != null) {
+            switch (filter.status()) {
+                case PENDING -> where.append(" AND i.status = :status AND i.expiresAt > :now");
+                case EXPIRED -> where.append(" AND i.status = :status AND i.expiresAt <= :now");
+                default -> where.append(" AND i.status = :status");
+            }
+        }
+        if (filter.email() != null) {
+            where.append(filter.exactEmail() ? " AND i.email = :email" : " AND i.email LIKE :email ESCAPE '!'");
+        }
+        return where.toString();
+    }
+
+    private static void bind(TypedQuery<?> query, String realmId, Filter filter, long now) {
+        query.setParameter("realmId", realmId);
+        if (filter.status() != null) {
+            boolean derived = filter.status() == InvitationStatus.PENDING || filter.status() == InvitationStatus.EXPIRED;
+            query.setParameter("status", derived ? InvitationStatus.PENDING : filter.status());
+            if (derived) {
+                query.setParameter("now", now);
+            }
+        }
+        if (filter.email() != null) {
+            query.setParameter("email", filter.exactEmail() ? filter.email()
+                : "%" + filter.email().replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+        }
     }
 
     public void recordAcceptedUser(String id, String userId) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class EmailAddressesTest {
@@ -23,6 +24,17 @@ class EmailAddressesTest {
             String decomposed = "jose\u0301@example.com";
             String composed = "jos\u00e9@example.com";
             assertThat(EmailAddresses.canonical(decomposed)).isEqualTo(EmailAddresses.canonical(composed)).contains(composed);
+        }
+
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {
+            "  Ada.Lovelace@Example.COM  | ada.lovelace@example.com",
+            "a.d.a@gmail.com             | a.d.a@gmail.com",
+            "ada@Bücher.example          | ada@xn--bcher-kva.example",
+            "ada@XN--BCHER-KVA.example   | ada@xn--bcher-kva.example",
+            "Ådå@example.com             | ådå@example.com"})
+        void theCanonicalFormIsTrimmedLowerCasedWithAnAsciiDomain(String raw, String canonical) {
+            assertThat(EmailAddresses.canonical(raw)).contains(canonical);
         }
 
         @Test
@@ -63,7 +75,8 @@ class EmailAddressesTest {
         @ValueSource(strings = {"", "   ", "ada", "@example.com", "ada@", "ada@@example.com", "a@b@example.com",
             "Ada <ada@example.com>", "ada@example.com, bob@example.com", "ada@example.com;bob@example.com",
             "ada@example.com\r\nBcc: eve@example.com", "ada\u200b@example.com", "ada\u202e@example.com",
-            "ada@localhost", "ada@.example.com", "ada@example..com", "a da@example.com"})
+            "ada@localhost", "ada@.example.com", "ada@example..com", "a da@example.com", "ada\n@example.com",
+            "\"ada\"@example.com", "ada@exa_mple.com", "ada@example"})
         void itIsRefused(String input) {
             assertThat(EmailAddresses.canonical(input)).isEmpty();
         }

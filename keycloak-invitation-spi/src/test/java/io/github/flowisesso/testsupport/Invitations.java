@@ -71,6 +71,27 @@ public final class Invitations {
         return send(HttpRequest.newBuilder(uri(realm, "/" + id)).GET());
     }
 
+    /** The stored row, or empty once it is gone (e.g. deleted by the retention job). */
+    public java.util.Optional<Map<String, Object>> find(String realm, String id) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(realm, "/" + id))
+                .header("Authorization", "Bearer " + admin.tokenManager().getAccessTokenString())
+                .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 404) {
+                return java.util.Optional.empty();
+            }
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("test-support answered " + response.statusCode() + ": " + response.body());
+            }
+            return java.util.Optional.of(JSON.readValue(response.body(), MAP));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private URI uri(String realm, String path) {
         return URI.create(baseUrl + "/admin/realms/" + realm + "/invitation-test-support" + path);
     }

@@ -19,6 +19,8 @@ public final class TestEnvironment implements AutoCloseable {
     public static final String REALM = "flowise";
     public static final String IDP_ALIAS = "entra";
     public static final String AZURE_CLIENT_ID = "flowise-sso-test-app";
+    /** What the test server configures as the invitations' default validity (the product default is 24). */
+    public static final int DEFAULT_EXPIRY_HOURS = 48;
 
     private final EntraStandIn entra;
     private final FlowiseStub flowise;
@@ -36,6 +38,10 @@ public final class TestEnvironment implements AutoCloseable {
             UUID.randomUUID().toString(), entra.authorityHost(), flowise.url(), flowiseClientSecret);
         env.put("KC_BOOTSTRAP_ADMIN_CLIENT_ID", adminClientId);
         env.put("KC_BOOTSTRAP_ADMIN_CLIENT_SECRET", adminSecret);
+        // Invitation admin API: a non-default expiry proves the option is read; a short retention interval lets
+        // a test watch the retention job work.
+        env.put("KC_SPI_ADMIN_REALM_RESTAPI_EXTENSION__INVITATIONS__DEFAULT_EXPIRY_HOURS", String.valueOf(DEFAULT_EXPIRY_HOURS));
+        env.put("KC_SPI_ADMIN_REALM_RESTAPI_EXTENSION__INVITATIONS__CLEANUP_INTERVAL_SECONDS", "3");
         Path target = Path.of(System.getProperty("keycloak.dist.dir")).getParent();
         keycloak = new KeycloakServer(new KeycloakServer.Settings(
             Path.of(System.getProperty("keycloak.dist.dir")),
@@ -75,6 +81,11 @@ public final class TestEnvironment implements AutoCloseable {
 
     public Invitations invitations() {
         return invitations;
+    }
+
+    /** The invitation admin API, called with the bootstrap admin's token (master realm, all rights). */
+    public InvitationApi invitationApi() {
+        return new InvitationApi(keycloak.baseUrl(), () -> admin.tokenManager().getAccessTokenString());
     }
 
     public String flowiseClientSecret() {

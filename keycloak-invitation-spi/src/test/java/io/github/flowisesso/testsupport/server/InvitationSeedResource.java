@@ -26,7 +26,7 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 /**
  * TEST ONLY, shipped in the test-support jar and never in the product jar: seeds invitations in any state
- * (expired, revoked…) through the product's own storage code, and reads them back raw.
+ * (expired, revoked…) through the product's own storage code, and reads them back raw (token hash included).
  */
 public final class InvitationSeedResource {
 
@@ -80,6 +80,7 @@ public final class InvitationSeedResource {
         out.put("acceptedUserId", i.getAcceptedUserId());
         out.put("acceptedAt", i.getAcceptedAt());
         out.put("expiresAt", i.getExpiresAt());
+        out.put("tokenHash", i.getTokenHash());
         return out;
     }
 }

@@ -1,0 +1,77 @@
+package io.github.flowisesso.email;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.keycloak.email.EmailException;
+import org.keycloak.email.EmailTemplateProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.theme.Theme;
+import org.keycloak.theme.beans.LinkExpirationFormatterMethod;
+
+/**
+ * The invitation email: who invites whom to what, how to sign in, until when, and the link. Rendered by the realm's
+ * email theme ({@code invitation.ftl}) and sent through the realm's SMTP settings.
+ */
+public final class InvitationEmail {
+
+    static final String TEMPLATE = "invitation.ftl";
+    static final String SUBJECT_KEY = "invitationSubject";
+
+    /** What the email says; names are null when unknown. */
+    public record Content(String email, String firstName, String lastName, String locale, boolean sso,
+                          String identityProviderName, String inviterName, String link, long expiresAt,
+                          long validForMillis) {
+    }
+
+    private InvitationEmail() {
+    }
+
+    public static void send(KeycloakSession session, RealmModel realm, Content content) throws EmailException {
+        String locale = content.locale() != null ? content.locale() : realm.getDefaultLocale();
+        UserModel invitee = new InviteeUser(session, realm, content.email(), content.firstName(), content.lastName(), locale);
+        String realmName = realm.getDisplayName() != null && !realm.getDisplayName().isBlank()
+            ? realm.getDisplayName() : realm.getName();
+
+        Map<String, Object> attributes = new HashMap<>();
+        attributes.put("link", content.link());
+        attributes.put("inviterName", content.inviterName());
+        attributes.put("inviteeName", fullName(content.firstName(), content.lastName()));
+        attributes.put("inviteeEmail", content.email());
+        attributes.put("sso", content.sso());
+        attributes.put("identityProviderName", content.identityProviderName());
+        long minutes = TimeUnit.MILLISECONDS.toMinutes(content.validForMillis());
+        attributes.put("linkExpiration", minutes);
+        Locale resolved = session.getContext().resolveLocale(invitee);
+        attributes.put("linkExpirationFormatter", new LinkExpirationFormatterMethod(messages(session, realm, resolved), resolved));
+        attributes.put("expiresAt", DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.SHORT)
+            .withLocale(resolved).withZone(ZoneOffset.UTC).format(Instant.ofEpochMilli(content.expiresAt())) + " UTC");
+
+        session.getProvider(EmailTemplateProvider.class)
+            .setRealm(realm)
+            .setUser(invitee)
+            .send(SUBJECT_KEY, List.of(realmName, content.inviterName()), TEMPLATE, attributes);
+    }
+
+    private static java.util.Properties messages(KeycloakSession session, RealmModel realm, Locale locale) throws EmailException {
+        try {
+            return session.theme().getTheme(Theme.Type.EMAIL).getEnhancedMessages(realm, locale);
+        } catch (IOException e) {
+            throw new EmailException("Cannot read the email theme's messages", e);
+        }
+    }
+
+    private static String fullName(String first, String last) {
+        String name = ((first == null ? "" : first) + " " + (last == null ? "" : last)).strip();
+        return name.isEmpty() ? null : name;
+    }
+}

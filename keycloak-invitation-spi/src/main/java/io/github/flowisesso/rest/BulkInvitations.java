@@ -1,0 +1,93 @@
+package io.github.flowisesso.rest;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+/**
+ * Creates many invitations, each row succeeding or failing on its own, in transactions of
+ * {@link InvitationApiConfig#BULK_BATCH_SIZE} rows: one transaction per row would be slow, one for all would hold
+ * locks and memory for the whole call. Rows are handled in order, so a later row for the same email as an earlier
+ * one is refused like any duplicate.
+ */
+final class BulkInvitations {
+
+    private static final Logger LOG = Logger.getLogger(BulkInvitations.class);
+
+    /** Per-row answers in input order, and the totals. */
+    record Outcome(List<Map<String, Object>> results, int created, int failed) {
+    }
+
+    private final KeycloakSession session;
+    private final String realmId;
+    private final InvitationApiConfig config;
+    private final Inviter inviter;
+    private final InvitationLinks links;
+
+    BulkInvitations(KeycloakSession session, RealmModel realm, InvitationApiConfig config, Inviter inviter, InvitationLinks links) {
+        this.session = session;
+        this.realmId = realm.getId();
+        this.config = config;
+        this.inviter = inviter;
+        this.links = links;
+    }
+
+    Outcome run(List<BulkRow> rows, boolean sendEmailByDefault) {
+        List<Map<String, Object>> results = new ArrayList<>(rows.size());
+        for (int from = 0; from < rows.size(); from += InvitationApiConfig.BULK_BATCH_SIZE) {
+            List<BulkRow> batch = rows.subList(from, Math.min(rows.size(), from + InvitationApiConfig.BULK_BATCH_SIZE));
+            List<Map<String, Object>> answers = new ArrayList<>(batch.size());
+            try {
+                KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), session.getContext(), batchSession -> {
+                    RealmModel realm = batchSession.realms().getRealm(realmId);
+                    InvitationRules rules = new InvitationRules(batchSession, realm, config);
+                    InvitationIssuer issuer = new InvitationIssuer(batchSession, realm, inviter, links);
+                    for (BulkRow row : batch) {
+                        answers.add(handle(row, rules, issuer, sendEmailByDefault));
+                    }
+                });
+                results.addAll(answers);
+            } catch (RuntimeException e) {
+                // The whole batch was rolled back: none of its rows may be reported as created.
+                LOG.errorf(e, "Bulk invitations: rows %d to %d failed and were rolled back", batch.get(0).row(),
+                    batch.get(batch.size() - 1).row());
+                InvitationError error = InvitationError.batchFailed("The database refused the batch of rows "
+                    + batch.get(0).row() + " to " + batch.get(batch.size() - 1).row() + "; none of them was stored");
+                batch.forEach(row -> results.add(failure(row.row(), error)));
+            }
+        }
+        int created = (int) results.stream().filter(r -> r.containsKey("created")).count();
+        return new Outcome(results, created, results.size() - created);
+    }
+
+    private static Map<String, Object> handle(BulkRow row, InvitationRules rules, InvitationIssuer issuer, boolean sendEmailByDefault) {
+        if (row.error() != null) {
+            return failure(row.row(), row.error());
+        }
+        try {
+            boolean sendEmail = row.input().sendEmail() != null ? row.input().sendEmail() : sendEmailByDefault;
+            InvitationIssuer.Issued issued = issuer.create(rules.validate(row.input()), sendEmail);
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("row", row.row());
+            answer.put("created", issued.invitation().getId());
+            if (issued.link() != null) {
+                answer.put("link", issued.link());
+            }
+            return answer;
+        } catch (InvitationError e) {
+            return failure(row.row(), e);
+        }
+    }
+
+    private static Map<String, Object> failure(int row, InvitationError error) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("row", row);
+        answer.putAll(error.body());
+        return answer;
+    }
+}

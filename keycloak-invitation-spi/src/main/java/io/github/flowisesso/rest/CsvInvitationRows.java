@@ -1,0 +1,169 @@
+package io.github.flowisesso.rest;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Bulk input as CSV (RFC 4180: comma-separated, double quotes, CRLF or LF). The header row names the columns, in any
+ * order: {@code email} and {@code loginType} are required; {@code identityProvider, roles, groups, firstName,
+ * lastName, redirectUri, expiresInHours, locale} are optional. Roles and groups are separated by {@code |} inside a
+ * cell: {@code ;} is the column separator of spreadsheets in many locales, and {@code ,} would need quoting.
+ */
+final class CsvInvitationRows {
+
+    static final String LIST_SEPARATOR = "|";
+
+    private static final List<String> COLUMNS = List.of(InvitationInput.EMAIL, InvitationInput.LOGIN_TYPE,
+        InvitationInput.IDENTITY_PROVIDER, InvitationInput.ROLES, InvitationInput.GROUPS, InvitationInput.FIRST_NAME,
+        InvitationInput.LAST_NAME, InvitationInput.REDIRECT_URI, InvitationInput.EXPIRES_IN_HOURS, InvitationInput.LOCALE);
+
+    private CsvInvitationRows() {
+    }
+
+    /** The rows, or a whole-request error when the header is unusable or there are too many rows. */
+    static List<BulkRow> parse(String csv, int maxRows) {
+        List<List<String>> records = records(csv == null ? "" : csv.startsWith("\uFEFF") ? csv.substring(1) : csv);
+        if (records.isEmpty()) {
+            throw InvitationError.invalid(null, "The CSV has no header row");
+        }
+        Map<String, Integer> columns = header(records.get(0));
+        int dataRows = records.size() - 1;
+        if (dataRows > maxRows) {
+            throw InvitationError.invalid(null, "At most " + maxRows + " rows per call, got " + dataRows);
+        }
+        List<BulkRow> rows = new ArrayList<>(dataRows);
+        for (int i = 1; i < records.size(); i++) {
+            List<String> cells = records.get(i);
+            if (cells.size() != columns.size()) {
+                rows.add(BulkRow.unreadable(i, InvitationError.invalid(null,
+                    "Row has " + cells.size() + " cells, the header has " + columns.size())));
+                continue;
+            }
+            try {
+                rows.add(BulkRow.of(i, input(cells, columns)));
+            } catch (InvitationError e) {
+                rows.add(BulkRow.unreadable(i, e));
+            }
+        }
+        return rows;
+    }
+
+    private static Map<String, Integer> header(List<String> names) {
+        Map<String, Integer> columns = new HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            String raw = names.get(i).strip();
+            String name = COLUMNS.stream().filter(c -> c.equalsIgnoreCase(raw)).findFirst().orElseThrow(() ->
+                InvitationError.invalid(raw, "Unknown CSV column '" + raw + "'; allowed: " + COLUMNS));
+            if (columns.put(name, i) != null) {
+                throw InvitationError.invalid(name, "CSV column '" + name + "' appears twice");
+            }
+        }
+        for (String required : List.of(InvitationInput.EMAIL, InvitationInput.LOGIN_TYPE)) {
+            if (!columns.containsKey(required)) {
+                throw InvitationError.invalid(required, "The CSV header must have a '" + required + "' column");
+            }
+        }
+        return columns;
+    }
+
+    private static InvitationInput input(List<String> cells, Map<String, Integer> columns) {
+        return new InvitationInput(
+            cell(cells, columns, InvitationInput.EMAIL),
+            cell(cells, columns, InvitationInput.LOGIN_TYPE),
+            cell(cells, columns, InvitationInput.IDENTITY_PROVIDER),
+            list(cell(cells, columns, InvitationInput.ROLES)),
+            list(cell(cells, columns, InvitationInput.GROUPS)),
+            cell(cells, columns, InvitationInput.FIRST_NAME),
+            cell(cells, columns, InvitationInput.LAST_NAME),
+            cell(cells, columns, InvitationInput.REDIRECT_URI),
+            integer(cell(cells, columns, InvitationInput.EXPIRES_IN_HOURS)),
+            null,
+            cell(cells, columns, InvitationInput.LOCALE));
+    }
+
+    private static String cell(List<String> cells, Map<String, Integer> columns, String name) {
+        Integer index = columns.get(name);
+        if (index == null) {
+            return null;
+        }
+        String value = cells.get(index).strip();
+        return value.isEmpty() ? null : value;
+    }
+
+    private static List<String> list(String cell) {
+        if (cell == null) {
+            return List.of();
+        }
+        return Arrays.stream(cell.split("\\|")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static Integer integer(String cell) {
+        if (cell == null) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(cell);
+        } catch (NumberFormatException e) {
+            throw InvitationError.invalid(InvitationInput.EXPIRES_IN_HOURS, "'expiresInHours' must be a whole number");
+        }
+    }
+
+    /** Splits into records of cells; blank lines are skipped. A quote left open is an error of the whole body. */
+    static List<List<String>> records(String text) {
+        List<List<String>> records = new ArrayList<>();
+        List<String> cells = new ArrayList<>();
+        StringBuilder cell = new StringBuilder();
+        boolean quoted = false;
+        boolean cellStarted = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quoted) {
+                if (c == '"') {
+                    if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
+                        cell.append('"');
+                        i++;
+                    } else {
+                        quoted = false;
+                    }
+                } else {
+                    cell.append(c);
+                }
+            } else if (c == '"' && cell.toString().isBlank()) {
+                quoted = true;
+                cellStarted = true;
+                cell.setLength(0);
+            } else if (c == ',') {
+                cells.add(cell.toString());
+                cell.setLength(0);
+                cellStarted = true;
+            } else if (c == '\r' || c == '\n') {
+                if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
+                    i++;
+                }
+                endRecord(records, cells, cell, cellStarted);
+                cells = new ArrayList<>();
+                cell.setLength(0);
+                cellStarted = false;
+            } else {
+                cell.append(c);
+                cellStarted = true;
+            }
+        }
+        if (quoted) {
+            throw InvitationError.invalid(null, "The CSV ends inside a quoted cell");
+        }
+        endRecord(records, cells, cell, cellStarted);
+        return records;
+    }
+
+    private static void endRecord(List<List<String>> records, List<String> cells, StringBuilder cell, boolean cellStarted) {
+        if (cells.isEmpty() && !cellStarted && cell.toString().isBlank()) {
+            return; // blank line
+        }
+        cells.add(cell.toString());
+        records.add(cells);
+    }
+}

@@ -1,0 +1,157 @@
+package io.github.flowisesso.rest;
+
+import io.github.flowisesso.email.InvitationEmail;
+import io.github.flowisesso.invitation.InvitationEntity;
+import io.github.flowisesso.invitation.InvitationStatus;
+import io.github.flowisesso.invitation.InvitationStore;
+import io.github.flowisesso.invitation.InvitationTokens;
+import io.github.flowisesso.invitation.LoginType;
+import io.github.flowisesso.invitation.StringLists;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+import org.keycloak.common.util.Time;
+import org.keycloak.email.EmailException;
+import org.keycloak.models.IdentityProviderModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+/**
+ * Writes invitations and hands their token out exactly once: in the email, or as the {@code link} of the answer
+ * when no email is sent. Only the token's hash is stored.
+ */
+final class InvitationIssuer {
+
+    private static final Logger LOG = Logger.getLogger(InvitationIssuer.class);
+
+    /** The written invitation; {@code link} is set only when it was not emailed. */
+    record Issued(InvitationEntity invitation, String link) {
+    }
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final InvitationStore store;
+    private final Inviter inviter;
+    private final InvitationLinks links;
+
+    InvitationIssuer(KeycloakSession session, RealmModel realm, Inviter inviter, InvitationLinks links) {
+        this.session = session;
+        this.realm = realm;
+        this.store = InvitationStore.of(session);
+        this.inviter = inviter;
+        this.links = links;
+    }
+
+    Issued create(ValidInvitation valid, boolean sendEmail) {
+        long now = Time.currentTimeMillis();
+        refuseIfPendingElsewhere(valid.email(), null, now);
+        refuseIfUserExists(valid.email());
+        String token = InvitationTokens.newToken();
+        InvitationEntity invitation = new InvitationEntity();
+        invitation.setId(KeycloakModelUtils.generateId());
+        invitation.setRealmId(realm.getId());
+        invitation.setEmail(valid.email());
+        invitation.setLoginType(valid.loginType());
+        invitation.setIdentityProvider(valid.identityProvider());
+        invitation.setRoles(StringLists.toJson(valid.roles()));
+        invitation.setGroups(StringLists.toJson(valid.groups()));
+        invitation.setFirstName(valid.firstName());
+        invitation.setLastName(valid.lastName());
+        invitation.setRedirectUri(valid.redirectUri());
+        invitation.setLocale(valid.locale());
+        invitation.setStatus(InvitationStatus.PENDING);
+        invitation.setTokenHash(InvitationTokens.hash(token));
+        invitation.setCreatedAt(now);
+        invitation.setExpiresAt(now + TimeUnit.HOURS.toMillis(valid.expiresInHours()));
+        invitation.setCreatedBy(inviter.username());
+        store.add(invitation);
+        try {
+            return deliver(invitation, token, sendEmail, now, "nothing was stored");
+        } catch (InvitationError e) {
+            // No email, no invitation: the caller retries or creates with sendEmail=false.
+            store.discard(invitation);
+            throw e;
+        }
+    }
+
+    /**
+     * New token and expiry for a PENDING (possibly expired) invitation; the old token stops matching in the same
+     * transaction. If the email then fails, the caller must roll the transaction back to keep the old token.
+     */
+    Issued resend(String id, int expiresInHours, boolean sendEmail) {
+        InvitationEntity invitation = store.find(realm.getId(), id).orElseThrow(InvitationError::notFound);
+        long now = Time.currentTimeMillis();
+        if (invitation.getStatus() != InvitationStatus.PENDING) {
+            throw notPending(invitation);
+        }
+        refuseIfPendingElsewhere(invitation.getEmail(), invitation.getId(), now);
+        refuseIfUserExists(invitation.getEmail());
+        String token = InvitationTokens.newToken();
+        if (!store.replaceToken(realm.getId(), id, InvitationTokens.hash(token), now + TimeUnit.HOURS.toMillis(expiresInHours))) {
+            store.refresh(invitation);
+            throw notPending(invitation); // accepted or revoked meanwhile
+        }
+        store.refresh(invitation);
+        return deliver(invitation, token, sendEmail, now, "the invitation and its previous link are unchanged");
+    }
+
+    private static InvitationError notPending(InvitationEntity invitation) {
+        return InvitationError.conflict(InvitationError.NOT_PENDING, null, "The invitation is "
+            + invitation.getStatus() + (invitation.getStatus() == InvitationStatus.REVOKED
+            ? "; create a new invitation instead" : "; there is nothing to resend"));
+    }
+
+    private void refuseIfPendingElsewhere(String email, String exceptId, long now) {
+        store.pendingFor(realm.getId(), email).stream()
+            .filter(i -> i.getExpiresAt() > now && !i.getId().equals(exceptId))
+            .findFirst()
+            .ifPresent(i -> {
+                throw InvitationError.conflict(InvitationError.INVITATION_EXISTS, InvitationInput.EMAIL,
+                    "A pending invitation for this email exists (id " + i.getId() + "): resend it instead");
+            });
+    }
+
+    private void refuseIfUserExists(String email) {
+        if (session.users().getUserByEmail(realm, email) != null || session.users().getUserByUsername(realm, email) != null) {
+            throw InvitationError.conflict(InvitationError.USER_EXISTS, InvitationInput.EMAIL,
+                "A user with this email or username already exists in the realm");
+        }
+    }
+
+    private Issued deliver(InvitationEntity invitation, String token, boolean sendEmail, long now, String onFailure) {
+        String link = links.accept(realm.getName(), token);
+        if (!sendEmail) {
+            return new Issued(invitation, link);
+        }
+        // A database refusal must come before the email, never after it.
+        store.flush();
+        try {
+            InvitationEmail.send(session, realm, new InvitationEmail.Content(invitation.getEmail(),
+                invitation.getFirstName(), invitation.getLastName(), invitation.getLocale(),
+                invitation.getLoginType() == LoginType.SSO, identityProviderName(invitation.getIdentityProvider()),
+                inviter.displayName(), link, invitation.getExpiresAt(), invitation.getExpiresAt() - now));
+        } catch (EmailException e) {
+            // Keycloak has logged the SMTP failure with its cause already.
+            LOG.warnf("Invitation email in realm %s failed, the request is refused: %s", realm.getName(), rootMessage(e));
+            throw InvitationError.emailFailed("The invitation email could not be sent (" + rootMessage(e)
+                + "); " + onFailure + ". Check the realm's email settings, or use sendEmail=false to get the link.");
+        }
+        return new Issued(invitation, null);
+    }
+
+    private String identityProviderName(String alias) {
+        if (alias == null) {
+            return null;
+        }
+        IdentityProviderModel idp = session.identityProviders().getByAlias(alias);
+        return idp != null && idp.getDisplayName() != null && !idp.getDisplayName().isBlank() ? idp.getDisplayName() : alias;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+}

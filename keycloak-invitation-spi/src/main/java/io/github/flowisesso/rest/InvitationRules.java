@@ -1,0 +1,201 @@
+package io.github.flowisesso.rest;
+
+import io.github.flowisesso.invitation.EmailAddresses;
+import io.github.flowisesso.invitation.InvitationGrants;
+import io.github.flowisesso.invitation.LoginType;
+import io.github.flowisesso.invitation.StringLists;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.GroupModel;
+import org.keycloak.models.IdentityProviderModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.protocol.oidc.utils.RedirectUtils;
+
+/**
+ * What a create request must satisfy in its realm. Lookups are remembered, since a bulk batch asks the same
+ * questions hundreds of times; one instance lives as long as one transaction.
+ */
+final class InvitationRules {
+
+    /** Realm attribute holding Flowise's public URL; the shipped realm sets it from FLOWISE_URL. */
+    static final String FLOWISE_URL_ATTRIBUTE = "flowiseUrl";
+
+    private static final int MAX_NAME = 255;
+    private static final int MAX_REDIRECT = 2048;
+    private static final int MAX_LIST_JSON = 4000;
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final InvitationApiConfig config;
+    private final Map<String, Optional<String>> groupPaths = new HashMap<>();
+    private List<IdentityProviderModel> enabledProviders;
+    private Optional<ClientModel> flowise;
+
+    InvitationRules(KeycloakSession session, RealmModel realm, InvitationApiConfig config) {
+        this.session = session;
+        this.realm = realm;
+        this.config = config;
+    }
+
+    ValidInvitation validate(InvitationInput in) {
+        String email = email(in.email());
+        LoginType loginType = loginType(in.loginType());
+        return new ValidInvitation(
+            email,
+            loginType,
+            identityProvider(loginType, in.identityProvider()),
+            roles(in.roles()),
+            groups(in.groups()),
+            name(InvitationInput.FIRST_NAME, in.firstName()),
+            name(InvitationInput.LAST_NAME, in.lastName()),
+            redirectUri(in.redirectUri()),
+            expiresInHours(in.expiresInHours()),
+            locale(in.locale()));
+    }
+
+    static String email(String raw) {
+        if (raw == null) {
+            throw InvitationError.invalid(InvitationInput.EMAIL, "'email' is required");
+        }
+        return EmailAddresses.canonical(raw).orElseThrow(() -> InvitationError.invalid(InvitationInput.EMAIL,
+            "'email' must be exactly one plain address such as name@example.com: no display name, no list,"
+                + " no spaces, control, bidi or zero-width characters"));
+    }
+
+    private static LoginType loginType(String raw) {
+        if (raw == null) {
+            throw InvitationError.invalid(InvitationInput.LOGIN_TYPE, "'loginType' is required: SSO or PASSWORD");
+        }
+        try {
+            return LoginType.valueOf(raw.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw InvitationError.invalid(InvitationInput.LOGIN_TYPE, "'loginType' must be SSO or PASSWORD, not '" + raw + "'");
+        }
+    }
+
+    private String identityProvider(LoginType loginType, String alias) {
+        if (loginType == LoginType.PASSWORD) {
+            if (alias != null) {
+                throw InvitationError.invalid(InvitationInput.IDENTITY_PROVIDER,
+                    "'identityProvider' must be absent for a PASSWORD invitation");
+            }
+            return null;
+        }
+        List<IdentityProviderModel> enabled = enabledProviders();
+        if (alias == null) {
+            if (enabled.size() == 1) {
+                return enabled.get(0).getAlias();
+            }
+            throw InvitationError.invalid(InvitationInput.IDENTITY_PROVIDER, enabled.isEmpty()
+                ? "'identityProvider': the realm has no enabled identity provider, which an SSO invitation needs"
+                : "'identityProvider' is required: the realm has " + enabled.size() + " enabled identity providers");
+        }
+        return enabled.stream().map(IdentityProviderModel::getAlias).filter(alias::equals).findFirst()
+            .orElseThrow(() -> InvitationError.invalid(InvitationInput.IDENTITY_PROVIDER,
+                "'identityProvider': no enabled identity provider '" + alias + "' in this realm"));
+    }
+
+    private List<IdentityProviderModel> enabledProviders() {
+        if (enabledProviders == null) {
+            enabledProviders = session.identityProviders().getAllStream().filter(IdentityProviderModel::isEnabled).toList();
+        }
+        return enabledProviders;
+    }
+
+    private Optional<ClientModel> flowise() {
+        if (flowise == null) {
+            flowise = Optional.ofNullable(realm.getClientByClientId(InvitationGrants.FLOWISE_CLIENT_ID));
+        }
+        return flowise;
+    }
+
+    private List<String> roles(List<String> names) {
+        if (names == null || names.isEmpty()) {
+            return List.of();
+        }
+        ClientModel client = flowise().orElseThrow(() -> InvitationError.invalid(InvitationInput.ROLES,
+            "'roles': the realm has no '" + InvitationGrants.FLOWISE_CLIENT_ID + "' client, so no Flowise roles"));
+        List<String> roles = List.copyOf(new LinkedHashSet<>(names));
+        for (String name : roles) {
+            if (client.getRole(name) == null) {
+                throw InvitationError.invalid(InvitationInput.ROLES,
+                    "'roles': client '" + InvitationGrants.FLOWISE_CLIENT_ID + "' has no role '" + name + "'");
+            }
+        }
+        return fitsColumn(InvitationInput.ROLES, roles);
+    }
+
+    private List<String> groups(List<String> paths) {
+        if (paths == null || paths.isEmpty()) {
+            return List.of();
+        }
+        LinkedHashSet<String> canonical = new LinkedHashSet<>();
+        for (String path : paths) {
+            canonical.add(groupPaths.computeIfAbsent(path, p -> Optional.ofNullable(
+                    KeycloakModelUtils.findGroupByPath(session, realm, p)).map(KeycloakModelUtils::buildGroupPath))
+                .orElseThrow(() -> InvitationError.invalid(InvitationInput.GROUPS,
+                    "'groups': no group '" + path + "'; give group paths such as /workspaces/research")));
+        }
+        return fitsColumn(InvitationInput.GROUPS, new ArrayList<>(canonical));
+    }
+
+    private static List<String> fitsColumn(String field, List<String> values) {
+        if (StringLists.toJson(values).length() > MAX_LIST_JSON) {
+            throw InvitationError.invalid(field, "'" + field + "' is too long for one invitation");
+        }
+        return values;
+    }
+
+    private static String name(String field, String value) {
+        if (value != null && (value.length() > MAX_NAME || value.codePoints().anyMatch(Character::isISOControl))) {
+            throw InvitationError.invalid(field, "'" + field + "' must be at most " + MAX_NAME + " characters, without control characters");
+        }
+        return value;
+    }
+
+    private String redirectUri(String requested) {
+        if (requested == null) {
+            // The deployment's own Flowise URL, configured by the realm admin: no check needed.
+            String flowiseUrl = realm.getAttribute(FLOWISE_URL_ATTRIBUTE);
+            return flowiseUrl == null || flowiseUrl.isBlank() ? null : flowiseUrl.replaceAll("/+$", "") + "/";
+        }
+        ClientModel client = flowise().orElseThrow(() -> InvitationError.invalid(InvitationInput.REDIRECT_URI,
+            "'redirectUri': the realm has no '" + InvitationGrants.FLOWISE_CLIENT_ID + "' client to check it against"));
+        String verified = requested.length() > MAX_REDIRECT ? null : RedirectUtils.verifyRedirectUri(session, requested, client);
+        if (verified == null) {
+            throw InvitationError.invalid(InvitationInput.REDIRECT_URI,
+                "'redirectUri' is not a registered redirect URI of client '" + InvitationGrants.FLOWISE_CLIENT_ID + "'");
+        }
+        return verified;
+    }
+
+    int expiresInHours(Integer hours) {
+        if (hours == null) {
+            return config.defaultExpiryHours();
+        }
+        if (hours < InvitationApiConfig.MIN_EXPIRY_HOURS || hours > InvitationApiConfig.MAX_EXPIRY_HOURS) {
+            throw InvitationError.invalid(InvitationInput.EXPIRES_IN_HOURS, "'expiresInHours' must be between "
+                + InvitationApiConfig.MIN_EXPIRY_HOURS + " and " + InvitationApiConfig.MAX_EXPIRY_HOURS + ", not " + hours);
+        }
+        return hours;
+    }
+
+    private String locale(String tag) {
+        if (tag == null) {
+            return null;
+        }
+        List<String> supported = realm.isInternationalizationEnabled()
+            ? realm.getSupportedLocalesStream().toList() : List.of();
+        return supported.stream().filter(s -> s.equalsIgnoreCase(tag) || s.equalsIgnoreCase(tag.replace('_', '-')))
+            .findFirst().orElseThrow(() -> InvitationError.invalid(InvitationInput.LOCALE,
+                "'locale' must be one of the realm's supported locales " + supported + ", not '" + tag + "'"));
+    }
+}
