@@ -1,6 +1,8 @@
 package io.github.flowisesso.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.flowisesso.entra.EntraClaims;
+import io.github.flowisesso.entra.EntraConfigurationCheck;
 import io.github.flowisesso.invitation.EmailAddresses;
 import io.github.flowisesso.invitation.InvitationEntity;
 import io.github.flowisesso.invitation.InvitationStatus;
@@ -25,6 +27,7 @@ import java.util.function.Supplier;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
+import org.keycloak.models.IdentityProviderModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
@@ -104,6 +107,29 @@ public final class InvitationsResource {
             adminEvent.operation(OperationType.CREATE).resourcePath(PATH + "/" + rep.id()).representation(rep).success();
             URI location = session.getContext().getUri().getAbsolutePathBuilder().path(rep.id()).build();
             return Response.created(location).entity(rep.withLink(issued.link())).build();
+        });
+    }
+
+    /**
+     * Flowise's "Test Configuration" for an Entra ID provider: checks the saved settings, or candidate ones in the
+     * body ({@code tenantId, clientId, clientSecret, authorityHost}), without saving anything.
+     */
+    @POST
+    @Path("sso/{alias}/test")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response testSsoConfiguration(@PathParam("alias") String alias, String body) {
+        auth.realm().requireManageIdentityProviders();
+        return answer(() -> {
+            IdentityProviderModel idp = session.identityProviders().getByAlias(alias);
+            if (idp == null) {
+                throw InvitationError.notFound();
+            }
+            if (!EntraClaims.isEntra(idp)) {
+                throw InvitationError.invalid("identityProvider", alias + " is not a Microsoft Entra ID provider");
+            }
+            Map<String, String> candidate = JsonInputs.ssoCandidate(body);
+            return Response.ok(new EntraConfigurationCheck(session).run(realm, idp, candidate)).build();
         });
     }
 

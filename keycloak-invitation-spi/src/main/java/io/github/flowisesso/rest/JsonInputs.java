@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.keycloak.util.JsonSerialization;
 
 /**
@@ -33,6 +34,31 @@ final class JsonInputs {
         } catch (JsonProcessingException e) {
             throw InvitationError.invalid(null, "The request body is not valid JSON: " + e.getOriginalMessage());
         }
+    }
+
+    /** Candidate Entra settings for "Test Configuration"; an empty body tests the saved ones. */
+    static Map<String, String> ssoCandidate(String body) {
+        if (body == null || body.isBlank()) {
+            return Map.of();
+        }
+        JsonNode node = parse(body);
+        if (!node.isObject()) {
+            throw InvitationError.invalid(null, "A JSON object is expected");
+        }
+        List<String> fields = List.of("tenantId", "clientId", "clientSecret", "authorityHost");
+        node.fieldNames().forEachRemaining(name -> {
+            if (!fields.contains(name)) {
+                throw InvitationError.invalid(name, "Unknown field " + name);
+            }
+        });
+        Map<String, String> candidate = new java.util.HashMap<>();
+        for (String field : fields) {
+            String value = text(node, field);
+            if (value != null) {
+                candidate.put(field, value);
+            }
+        }
+        return candidate;
     }
 
     static InvitationInput createRequest(String body) {
