@@ -134,6 +134,27 @@ public final class Browser implements AutoCloseable {
         }
     }
 
+    /** Follows redirects by hand from {@code url} and returns the first location that starts with {@code prefix}. */
+    public String redirectsUntil(String url, String prefix) {
+        web.getOptions().setRedirectEnabled(false);
+        try {
+            String current = url;
+            for (int hop = 0; hop < 10; hop++) {
+                String location = get(current).getWebResponse().getResponseHeaderValue("Location");
+                if (location == null) {
+                    throw new AssertionError("no redirect from " + current);
+                }
+                current = URI.create(current).resolve(location).toString();
+                if (current.startsWith(prefix)) {
+                    return current;
+                }
+            }
+            throw new AssertionError("never reached " + prefix);
+        } finally {
+            web.getOptions().setRedirectEnabled(true);
+        }
+    }
+
     public WebClient web() {
         return web;
     }

@@ -96,8 +96,36 @@ public final class TestEnvironment implements AutoCloseable {
         return new Browser(this);
     }
 
+    public static final String ROGUE_ALIAS = "entra-rogue";
+
+    private RogueEntraTenant rogue;
+
+    /**
+     * A second Entra provider, {@value #ROGUE_ALIAS}, backed by a tenant the test controls (forged tokens,
+     * credential checks); created on first use.
+     */
+    public synchronized RogueEntraTenant rogueTenant() {
+        if (rogue == null) {
+            rogue = new RogueEntraTenant();
+            org.keycloak.representations.idm.IdentityProviderRepresentation idp = realm().identityProviders()
+                .get(IDP_ALIAS).toRepresentation();
+            idp.setAlias(ROGUE_ALIAS);
+            idp.setDisplayName("Rogue tenant");
+            idp.setInternalId(null);
+            idp.getConfig().put("tenantId", rogue.tenantId());
+            idp.getConfig().put("clientId", rogue.clientId());
+            idp.getConfig().put("clientSecret", rogue.clientSecret());
+            idp.getConfig().put("authorityHost", rogue.authorityHost());
+            realm().identityProviders().create(idp).close();
+        }
+        return rogue;
+    }
+
     @Override
     public void close() {
+        if (rogue != null) {
+            rogue.close();
+        }
         try {
             admin.close();
         } finally {

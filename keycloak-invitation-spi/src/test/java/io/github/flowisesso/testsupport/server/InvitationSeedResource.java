@@ -58,6 +58,7 @@ public final class InvitationSeedResource {
         entity.setGroups(StringLists.toJson((List<String>) body.get("groups")));
         entity.setFirstName((String) body.get("firstName"));
         entity.setLastName((String) body.get("lastName"));
+        entity.setRedirectUri((String) body.get("redirectUri"));
         entity.setStatus(InvitationStatus.valueOf((String) body.getOrDefault("status", "PENDING")));
         entity.setTokenHash(InvitationTokens.hash(token));
         entity.setCreatedAt(now);
