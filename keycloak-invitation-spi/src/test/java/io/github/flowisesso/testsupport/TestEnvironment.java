@@ -27,6 +27,9 @@ public final class TestEnvironment implements AutoCloseable {
     private final KeycloakServer keycloak;
     private final Keycloak admin;
     private final String flowiseClientSecret = UUID.randomUUID().toString();
+    /** A human master-realm admin, for the admin console in a browser. */
+    public static final String ADMIN_USER = "console-admin";
+    private final String adminUserPassword = UUID.randomUUID().toString();
     private final Invitations invitations;
 
     TestEnvironment() {
@@ -37,6 +40,8 @@ public final class TestEnvironment implements AutoCloseable {
         Map<String, String> env = KeycloakServer.realmEnvironment(entra.tenantId(), AZURE_CLIENT_ID,
             UUID.randomUUID().toString(), entra.authorityHost(), flowise.url(), flowiseClientSecret);
         env.put("KC_BOOTSTRAP_ADMIN_CLIENT_ID", adminClientId);
+        env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
+        env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminUserPassword);
         env.put("KC_BOOTSTRAP_ADMIN_CLIENT_SECRET", adminSecret);
         // Invitation admin API: a non-default expiry proves the option is read; a short retention interval lets
         // a test watch the retention job work.
@@ -86,6 +91,10 @@ public final class TestEnvironment implements AutoCloseable {
     /** The invitation admin API, called with the bootstrap admin's token (master realm, all rights). */
     public InvitationApi invitationApi() {
         return new InvitationApi(keycloak.baseUrl(), () -> admin.tokenManager().getAccessTokenString());
+    }
+
+    public String adminUserPassword() {
+        return adminUserPassword;
     }
 
     public String flowiseClientSecret() {
