@@ -31,6 +31,8 @@ public final class LocalRun {
 
     private static final String DEMO_INVITEE = "invited@example.com";
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private LocalRun() {
     }
 
@@ -53,7 +55,7 @@ public final class LocalRun {
         }
         String flowiseSecret = orElse(System.getenv("FLOWISE_CLIENT_SECRET"), random());
         String adminPassword = orElse(System.getenv("KC_BOOTSTRAP_ADMIN_PASSWORD"), random().substring(0, 20));
-        String seedClient = "local-run-seeder";
+        String seedClient = "local-run-admin";
         String seedSecret = random();
 
         Map<String, String> env = KeycloakServer.realmEnvironment(
@@ -69,21 +71,19 @@ public final class LocalRun {
 
         Path dist = Path.of(System.getProperty("keycloak.dist.dir"));
         KeycloakServer keycloak = new KeycloakServer(new KeycloakServer.Settings(dist, Path.of(System.getProperty("repo.root")),
-            List.of(Path.of(System.getProperty("provider.jar")), Path.of(System.getProperty("test.support.jar"))),
+            List.of(Path.of(System.getProperty("provider.jar"))),
             new KeycloakServer.Database("h2", null, null, null), env, dist.getParent().resolve("local-run"),
             preferredPort(), true));
         started.add(keycloak);
         System.out.println("Starting Keycloak 26.7.3 (log: " + keycloak.logFile() + ") …");
         keycloak.start();
-        if (!realTenant) {
-            seedDemoInvitation(keycloak.baseUrl(), seedClient, seedSecret);
-        }
-        printBanner(keycloak, standIn, flowiseUrl, adminPassword, flowiseSecret);
+        String demoLink = realTenant ? null : inviteDemoUser(keycloak.baseUrl(), seedClient, seedSecret);
+        printBanner(keycloak, standIn, flowiseUrl, adminPassword, flowiseSecret, demoLink);
         keycloak.awaitExit();
     }
 
     private static void printBanner(KeycloakServer keycloak, EntraStandIn standIn, String flowiseUrl, String adminPassword,
-                                    String flowiseSecret) throws Exception {
+                                    String flowiseSecret, String demoLink) throws Exception {
         String verifier = random();
         String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
             MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
@@ -108,8 +108,9 @@ public final class LocalRun {
             out.append(" !! Anyone can sign in there as anyone. Set AZURE_TENANT_ID,\n");
             out.append(" !! AZURE_CLIENT_ID and AZURE_CLIENT_SECRET to broker a real tenant.\n");
             out.append(" !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n");
-            out.append(" A demo invitation exists for ").append(DEMO_INVITEE).append(" (login type SSO).\n");
-            out.append(" Open the sign-in URL, click \"Microsoft\", and at the stand-in's form enter a\n");
+            out.append(" A demo invitation exists for ").append(DEMO_INVITEE).append(" (login type SSO); its link:\n   ")
+                .append(demoLink.replace(keycloak.baseUrl(), keycloak.browserUrl())).append('\n');
+            out.append(" Open the link (or the sign-in URL), choose Microsoft, and at the stand-in's form enter a\n");
             out.append(" username (it is the Entra user id: another person needs another one) and these claims:\n");
             out.append("   ").append(claims(standIn, DEMO_INVITEE)).append('\n');
             out.append(" With another email the login is refused (\"not invited\").\n");
@@ -124,23 +125,24 @@ public final class LocalRun {
             + "\",\"xms_edov\":true,\"name\":\"Demo Invitee\",\"given_name\":\"Demo\",\"family_name\":\"Invitee\"}";
     }
 
-    /** Through the test-support endpoint: the run command is a development tool, like the stand-in. */
-    private static void seedDemoInvitation(String baseUrl, String clientId, String secret) throws IOException, InterruptedException {
+    /** Through the product's own admin API, as an admin would; the answer carries the link (no SMTP here). */
+    private static String inviteDemoUser(String baseUrl, String clientId, String secret) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/realms/master/protocol/openid-connect/token"))
             .header("Content-Type", "application/x-www-form-urlencoded")
             .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id=" + clientId + "&client_secret=" + secret))
             .build(), HttpResponse.BodyHandlers.ofString());
-        String accessToken = token.body().replaceAll(".*\"access_token\"\\s*:\\s*\"([^\"]+)\".*", "$1");
-        HttpResponse<String> seeded = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin/realms/flowise/invitation-test-support"))
+        String accessToken = JSON.readTree(token.body()).path("access_token").asText();
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin/realms/flowise/invitations"))
             .header("Authorization", "Bearer " + accessToken)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + DEMO_INVITEE + "\",\"loginType\":\"SSO\","
-                + "\"identityProvider\":\"entra\",\"roles\":[\"member\"],\"expiresInSeconds\":604800}"))
+                + "\"identityProvider\":\"entra\",\"roles\":[\"member\"],\"expiresInHours\":168,\"sendEmail\":false}"))
             .build(), HttpResponse.BodyHandlers.ofString());
-        if (seeded.statusCode() != 200) {
-            throw new IllegalStateException("Could not create the demo invitation: " + seeded.statusCode() + " " + seeded.body());
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("Could not create the demo invitation: " + created.statusCode() + " " + created.body());
         }
+        return JSON.readTree(created.body()).path("link").asText();
     }
 
     /** 8080 when free (what most guides assume), otherwise any free port; KC_HTTP_PORT overrides. */
