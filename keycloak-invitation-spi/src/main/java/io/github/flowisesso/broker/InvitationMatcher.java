@@ -13,6 +13,7 @@ import org.keycloak.common.util.Time;
 import org.keycloak.models.IdentityProviderModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 
 /**
  * The single place that decides whether a brokered identity matches an invitation. Email is only trusted when
@@ -32,6 +33,33 @@ final class InvitationMatcher {
     private InvitationMatcher() {
     }
 
+    /**
+     * An enrolment whose account was created but never linked (the browser stopped between first-broker-login and
+     * Keycloak's linking request). Only the very same Entra object of the same tenant may pick it up again.
+     */
+    private static Optional<MatchResult> resumable(KeycloakSession session, RealmModel realm, BrokeredIdentityContext identity,
+                                                   Map<String, Object> claims, List<InvitationEntity> accepted) {
+        IdentityProviderModel idp = identity.getIdpConfig();
+        Object oid = claims.get("oid");
+        Object tid = claims.get("tid");
+        if (!EntraClaims.isEntra(idp) || oid == null || tid == null) {
+            return Optional.empty();
+        }
+        for (InvitationEntity invitation : accepted) {
+            if (invitation.getLoginType() != LoginType.SSO || !idp.getAlias().equals(invitation.getIdentityProvider())
+                    || invitation.getAcceptedUserId() == null) {
+                continue;
+            }
+            UserModel user = session.users().getUserById(realm, invitation.getAcceptedUserId());
+            if (user != null && oid.equals(user.getFirstAttribute(EntraClaims.OBJECT_ID_ATTRIBUTE))
+                    && tid.equals(user.getFirstAttribute(EntraClaims.TENANT_ATTRIBUTE))
+                    && session.users().getFederatedIdentity(realm, user, idp.getAlias()) == null) {
+                return Optional.of(MatchResult.resume(invitation, user));
+            }
+        }
+        return Optional.empty();
+    }
+
     static MatchResult match(KeycloakSession session, RealmModel realm, BrokeredIdentityContext identity) {
         IdentityProviderModel idp = identity.getIdpConfig();
         Map<String, Object> claims = EntraClaims.of(identity);
@@ -47,10 +75,12 @@ final class InvitationMatcher {
         }
 
         long now = Time.currentTimeMillis();
-        List<InvitationEntity> pending = InvitationStore.of(session).pendingFor(realm.getId(), email.get());
+        InvitationStore store = InvitationStore.of(session);
+        List<InvitationEntity> pending = store.pendingFor(realm.getId(), email.get());
         List<InvitationEntity> live = pending.stream().filter(i -> i.getExpiresAt() > now).toList();
         if (live.isEmpty()) {
-            return MatchResult.refused(pending.isEmpty() ? NOT_INVITED : EXPIRED);
+            return resumable(session, realm, identity, claims, store.acceptedFor(realm.getId(), email.get()))
+                .orElseGet(() -> MatchResult.refused(pending.isEmpty() ? NOT_INVITED : EXPIRED));
         }
         return live.stream()
             .filter(i -> i.getLoginType() == LoginType.SSO && idp.getAlias().equals(i.getIdentityProvider()))

@@ -20,6 +20,7 @@ final class InvitationRequiredAuthenticator extends AbstractIdpAuthenticator {
     static final String INVITATION_ID_NOTE = "flowise.invitation.id";
     static final String INVITATION_EMAIL_NOTE = "flowise.invitation.email";
     static final String ACCOUNT_EXISTS = "account_exists";
+    static final String RESUMED_USER_NOTE = "flowise.invitation.resumed-user";
 
     @Override
     protected void authenticateImpl(AuthenticationFlowContext context, SerializedBrokeredIdentityContext serializedCtx,
@@ -30,6 +31,14 @@ final class InvitationRequiredAuthenticator extends AbstractIdpAuthenticator {
             return;
         }
         InvitationEntity invitation = match.invitation();
+        if (match.isResumption()) {
+            context.getAuthenticationSession().setAuthNote(RESUMED_USER_NOTE, match.resumable().getId());
+            context.getEvent().clone().event(org.keycloak.events.EventType.IDENTITY_PROVIDER_FIRST_LOGIN)
+                .user(match.resumable()).detail(GateRefusal.INVITATION_ID, invitation.getId())
+                .detail(GateRefusal.REASON, "enrolment_resumed").success();
+            context.success();
+            return;
+        }
         if (accountExists(context.getSession(), context.getRealm(), invitation.getEmail())) {
             GateRefusal.refuse(context, brokerContext.getEmail(), ACCOUNT_EXISTS, invitation.getId(), GateRefusal.MESSAGE_ACCOUNT_EXISTS);
             return;

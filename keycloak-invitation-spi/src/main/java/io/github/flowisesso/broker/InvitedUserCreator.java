@@ -15,6 +15,8 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
+import static org.keycloak.broker.provider.AbstractIdentityProvider.BROKER_REGISTERED_NEW_USER;
+
 /**
  * Consumes the invitation the gate found and creates the account, in one transaction. The claim (a conditional
  * update) comes first, so of two simultaneous completions only one creates a user; the other writes nothing.
@@ -27,6 +29,13 @@ final class InvitedUserCreator extends IdpCreateUserIfUniqueAuthenticator {
     @Override
     protected void authenticateImpl(AuthenticationFlowContext context, SerializedBrokeredIdentityContext serializedCtx,
                                     BrokeredIdentityContext brokerContext) {
+        String resumed = context.getAuthenticationSession().getAuthNote(InvitationRequiredAuthenticator.RESUMED_USER_NOTE);
+        if (resumed != null) {
+            // The gate found this identity's own, unlinked account: Keycloak links it after the flow.
+            context.setUser(context.getSession().users().getUserById(context.getRealm(), resumed));
+            context.success();
+            return;
+        }
         String invitationId = context.getAuthenticationSession().getAuthNote(InvitationRequiredAuthenticator.INVITATION_ID_NOTE);
         if (invitationId == null) {
             // Fail closed when a flow puts this step without the gate before it.
@@ -39,9 +48,12 @@ final class InvitedUserCreator extends IdpCreateUserIfUniqueAuthenticator {
             return;
         }
         super.authenticateImpl(context, serializedCtx, brokerContext);
-        if (context.getUser() == null) {
-            // Keycloak found a conflicting account after the gate's check (a race): keep the invitation PENDING.
+        if (!"true".equals(context.getAuthenticationSession().getAuthNote(BROKER_REGISTERED_NEW_USER))) {
+            // Keycloak did not create a new account (a conflicting one appeared after the gate's check, or it chose
+            // an existing one): never consume the invitation for that, keep it PENDING.
             context.getSession().getTransactionManager().setRollbackOnly();
+            GateRefusal.refuse(context, brokerContext.getEmail(), InvitationRequiredAuthenticator.ACCOUNT_EXISTS, invitationId,
+                GateRefusal.MESSAGE_ACCOUNT_EXISTS);
         }
     }
 

@@ -47,6 +47,15 @@ public final class EntraConfigurationCheck {
     /** {@code candidate} values (tenantId, clientId, clientSecret, authorityHost) override the saved ones. */
     public Result run(RealmModel realm, IdentityProviderModel saved, Map<String, String> candidate) {
         IdentityProviderModel model = new IdentityProviderModel(saved);
+        boolean destinationChanged = false;
+        for (String key : new String[] {EntraIdConfigKeys.TENANT_ID, EntraIdConfigKeys.AUTHORITY_HOST, "clientId"}) {
+            String value = candidate.get(key);
+            destinationChanged |= value != null && !value.isBlank() && !value.trim().equals(saved.getConfig().get(key));
+        }
+        if (destinationChanged && (candidate.get("clientSecret") == null || candidate.get("clientSecret").isBlank())) {
+            // The saved secret only ever goes where it was saved for: changed settings must bring their own.
+            model.getConfig().remove("clientSecret");
+        }
         candidate.forEach((key, value) -> {
             if (value != null && !value.isBlank()) {
                 model.getConfig().put(key, value.trim());
@@ -91,6 +100,14 @@ public final class EntraConfigurationCheck {
                     + " instead of " + issuer + ". Check the Tenant ID and the authority host."));
                 return null;
             }
+            String authority = issuer.substring(0, issuer.indexOf('/', issuer.indexOf("//") + 2));
+            for (String endpoint : new String[] {"token_endpoint", "jwks_uri"}) {
+                if (!AuthorityHosts.sameOrigin(authority, doc.path(endpoint).asText(null))) {
+                    checks.add(Check.failed("discovery", "The discovery document's " + endpoint + " is not on " + authority
+                        + "; Keycloak will not send the secret there."));
+                    return null;
+                }
+            }
             checks.add(Check.ok("discovery", "Discovery document found; issuer is " + issuer + "."));
             return doc;
         } catch (IOException | RuntimeException e) {
@@ -131,7 +148,8 @@ public final class EntraConfigurationCheck {
         String clientId = config.getClientId();
         String secret = config.getClientSecret();
         if (secret == null || secret.isBlank()) {
-            checks.add(Check.failed("client_credentials", "No client secret: paste the secret's Value (not its ID)."));
+            checks.add(Check.failed("client_credentials", "No client secret to test with: paste the secret's Value (not its"
+                + " Secret ID); changed tenant, authority or client ID need the secret again."));
             return;
         }
         // A client-credentials grant for the app itself proves id and secret without any user or admin consent.

@@ -3,6 +3,7 @@ package io.github.flowisesso.entra;
 import java.util.regex.Pattern;
 import org.keycloak.broker.oidc.OIDCIdentityProviderConfig;
 import org.keycloak.models.IdentityProviderModel;
+import org.keycloak.models.IdentityProviderSyncMode;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
@@ -12,9 +13,9 @@ import org.keycloak.models.RealmModel;
  */
 final class EntraIdConfig extends OIDCIdentityProviderConfig {
 
-    // A GUID or a domain name; "common", "organizations" and "consumers" are not tenants and would unpin the issuer.
-    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,252}");
-    private static final java.util.Set<String> MULTI_TENANT = java.util.Set.of("common", "organizations", "consumers");
+    // The tenant's GUID, as Entra writes it into iss and tid (lower case). A domain name or "common",
+    // "organizations", "consumers" would not match the issuer of the tokens, or would unpin it.
+    private static final Pattern TENANT = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private transient KeycloakSession session;
     private transient OpenIdDiscovery.Endpoints endpoints;
@@ -49,6 +50,10 @@ final class EntraIdConfig extends OIDCIdentityProviderConfig {
 
     private OpenIdDiscovery.Endpoints endpoints() {
         if (endpoints == null) {
+            if (!AuthorityHosts.isAllowed(getAuthorityHost())) {
+                // Realm import skips validate(): refuse here too rather than send the secret to an unknown host.
+                throw new org.keycloak.broker.provider.IdentityBrokerException("Authority host not allowed: " + getAuthorityHost());
+            }
             endpoints = OpenIdDiscovery.endpoints(session, tenantIssuer());
         }
         return endpoints;
@@ -111,17 +116,38 @@ final class EntraIdConfig extends OIDCIdentityProviderConfig {
     }
 
     @Override
+    public boolean isDisableNonce() {
+        return false;
+    }
+
+    @Override
+    public Boolean isTrustEmail() {
+        // Entra's email claim is not proof of a mailbox; verification follows EntraClaims' rule only.
+        return false;
+    }
+
+    @Override
+    public IdentityProviderSyncMode getSyncMode() {
+        // Never overwrite the invited address (or names) from the mutable Entra claims at later logins.
+        return IdentityProviderSyncMode.IMPORT;
+    }
+
+    /** Refuses settings that would unpin the tenant, send the secret elsewhere or trust what Entra does not vouch for. */
+    @Override
     public void validate(RealmModel realm) {
         String tenant = getTenantId();
-        if (tenant == null || !TENANT.matcher(tenant).matches() || MULTI_TENANT.contains(tenant.toLowerCase(java.util.Locale.ROOT))) {
-            throw new IllegalArgumentException("tenantId must be your tenant's ID (a GUID) or primary domain");
+        if (tenant == null || !TENANT.matcher(tenant).matches()) {
+            throw new IllegalArgumentException("tenantId must be the Directory (tenant) ID, a GUID in lower case");
         }
-        String authority = getAuthorityHost();
-        if (!authority.startsWith("https://") && !authority.startsWith("http://127.0.0.1") && !authority.startsWith("http://localhost")) {
-            throw new IllegalArgumentException("authorityHost must be an https URL");
+        if (!AuthorityHosts.isAllowed(getAuthorityHost())) {
+            throw new IllegalArgumentException("authorityHost must be one of https://" + AuthorityHosts.describe());
         }
         if (getClientId() == null || getClientId().isBlank()) {
             throw new IllegalArgumentException("clientId is required");
+        }
+        if (Boolean.TRUE.equals(super.isTrustEmail()) || Boolean.parseBoolean(getConfig().get("disableNonce"))
+                || IdentityProviderSyncMode.FORCE.name().equals(getConfig().get(IdentityProviderModel.SYNC_MODE))) {
+            throw new IllegalArgumentException("Trust email, disable nonce and sync mode FORCE are not allowed for Microsoft Entra ID");
         }
     }
 }

@@ -21,6 +21,17 @@ final class EntraIdIdentityProvider extends OIDCIdentityProvider {
         EmailAddresses.canonical(context.getEmail()).ifPresent(context::setEmail);
     }
 
+    /** No token exchange: it would create or map users from an Entra token without the invitation gate. */
+    @Override
+    protected boolean supportsExternalExchange() {
+        return false;
+    }
+
+    @Override
+    public boolean isIssuer(String issuer, jakarta.ws.rs.core.MultivaluedMap<String, String> params) {
+        return false;
+    }
+
     @Override
     protected void setEmailVerified(UserModel user, BrokeredIdentityContext context) {
         user.setEmailVerified(EntraClaims.isEmailVerified(context.getIdpConfig(), EntraClaims.of(context), context.getEmail()));

@@ -31,6 +31,11 @@ public final class EntraIdIdentityProviderFactory extends AbstractIdentityProvid
     }
 
     @Override
+    public void init(org.keycloak.Config.Scope config) {
+        AuthorityHosts.configure(config.get("allowed-authority-hosts"));
+    }
+
+    @Override
     public IdentityProviderModel createConfig() {
         return new EntraIdConfig();
     }

@@ -55,6 +55,13 @@ final class OpenIdDiscovery {
             // A document for another issuer means a wrong tenant or authority: never follow its endpoints.
             throw new IdentityBrokerException("Discovery document of " + issuer + " names another issuer");
         }
-        return new Endpoints(doc.getAuthorizationEndpoint(), doc.getTokenEndpoint(), doc.getJwksUri(), doc.getLogoutEndpoint());
+        Endpoints endpoints = new Endpoints(doc.getAuthorizationEndpoint(), doc.getTokenEndpoint(), doc.getJwksUri(), doc.getLogoutEndpoint());
+        String authority = issuer.substring(0, issuer.indexOf('/', issuer.indexOf("//") + 2));
+        if (!AuthorityHosts.sameOrigin(authority, endpoints.authorization()) || !AuthorityHosts.sameOrigin(authority, endpoints.token())
+                || !AuthorityHosts.sameOrigin(authority, endpoints.jwks())) {
+            // The secret goes to the token endpoint: never to a host other than the allowed authority.
+            throw new IdentityBrokerException("Discovery document of " + issuer + " points outside " + authority);
+        }
+        return endpoints;
     }
 }

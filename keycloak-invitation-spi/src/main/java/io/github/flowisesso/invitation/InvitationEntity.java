@@ -21,6 +21,9 @@ import jakarta.persistence.Table;
     @NamedQuery(name = "invitation.pendingByRealmAndEmail",
         query = "SELECT i FROM InvitationEntity i WHERE i.realmId = :realmId AND i.email = :email"
             + " AND i.status = io.github.flowisesso.invitation.InvitationStatus.PENDING ORDER BY i.createdAt DESC"),
+    @NamedQuery(name = "invitation.acceptedByRealmAndEmail",
+        query = "SELECT i FROM InvitationEntity i WHERE i.realmId = :realmId AND i.email = :email"
+            + " AND i.status = io.github.flowisesso.invitation.InvitationStatus.ACCEPTED"),
     @NamedQuery(name = "invitation.byTokenHash",
         query = "SELECT i FROM InvitationEntity i WHERE i.tokenHash = :tokenHash"),
     // The single-use guard: only one transaction can move a row out of PENDING.

@@ -8,6 +8,9 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.models.utils.RoleUtils;
+import org.keycloak.models.Constants;
+import java.util.stream.Stream;
 
 /** Gives a freshly enrolled user what the invitation promised: Flowise roles, groups, names, login type. */
 public final class InvitationGrants {
@@ -32,7 +35,9 @@ public final class InvitationGrants {
         ClientModel flowise = realm.getClientByClientId(FLOWISE_CLIENT_ID);
         for (String roleName : StringLists.fromJson(invitation.getRoles())) {
             RoleModel role = flowise == null ? null : flowise.getRole(roleName);
-            if (role == null) {
+            if (role != null && carriesAdminRights(Stream.of(role))) {
+                LOG.warnf("Invitation %s: role %s now carries realm-management rights, not granted", invitation.getId(), roleName);
+            } else if (role == null) {
                 // Deleted after the invitation was made: enrolment goes on, the admin sees the gap in the log.
                 LOG.warnf("Invitation %s: role %s of client %s no longer exists, not granted", invitation.getId(), roleName, FLOWISE_CLIENT_ID);
             } else {
@@ -43,10 +48,18 @@ public final class InvitationGrants {
             GroupModel group = KeycloakModelUtils.findGroupByPath(session, realm, path);
             if (group == null) {
                 LOG.warnf("Invitation %s: group %s no longer exists, not joined", invitation.getId(), path);
+            } else if (carriesAdminRights(Stream.iterate(group, g -> g != null, GroupModel::getParent).flatMap(GroupModel::getRoleMappingsStream))) {
+                // Its role mappings may have changed since the invitation was checked: no admin rights by invitation.
+                LOG.warnf("Invitation %s: group %s now carries realm-management rights, not joined", invitation.getId(), path);
             } else {
                 user.joinGroup(group);
             }
         }
+    }
+
+    private static boolean carriesAdminRights(Stream<RoleModel> roles) {
+        return RoleUtils.expandCompositeRolesStream(roles)
+            .anyMatch(r -> r.getContainer() instanceof ClientModel c && Constants.REALM_MANAGEMENT_CLIENT_ID.equals(c.getClientId()));
     }
 
     private static boolean isBlank(String value) {

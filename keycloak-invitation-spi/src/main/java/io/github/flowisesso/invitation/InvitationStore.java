@@ -57,6 +57,14 @@ public final class InvitationStore {
             .getResultList();
     }
 
+    /** ACCEPTED invitations for an address: to resume an enrolment that stopped before the account was linked. */
+    public List<InvitationEntity> acceptedFor(String realmId, String canonicalEmail) {
+        return em.createNamedQuery("invitation.acceptedByRealmAndEmail", InvitationEntity.class)
+            .setParameter("realmId", realmId)
+            .setParameter("email", canonicalEmail)
+            .getResultList();
+    }
+
     public Optional<InvitationEntity> findByTokenHash(String tokenHash) {
         return em.createNamedQuery("invitation.byTokenHash", InvitationEntity.class)
             .setParameter("tokenHash", tokenHash)

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
@@ -28,8 +29,11 @@ final class BulkInvitations {
     private final InvitationApiConfig config;
     private final Inviter inviter;
     private final InvitationLinks links;
+    private final AdminPermissionEvaluator auth;
 
-    BulkInvitations(KeycloakSession session, RealmModel realm, InvitationApiConfig config, Inviter inviter, InvitationLinks links) {
+    BulkInvitations(KeycloakSession session, RealmModel realm, InvitationApiConfig config, Inviter inviter, InvitationLinks links,
+                    AdminPermissionEvaluator auth) {
+        this.auth = auth;
         this.session = session;
         this.realmId = realm.getId();
         this.config = config;
@@ -45,7 +49,7 @@ final class BulkInvitations {
             try {
                 KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), session.getContext(), batchSession -> {
                     RealmModel realm = batchSession.realms().getRealm(realmId);
-                    InvitationRules rules = new InvitationRules(batchSession, realm, config);
+                    InvitationRules rules = new InvitationRules(batchSession, realm, config, auth);
                     InvitationIssuer issuer = new InvitationIssuer(batchSession, realm, inviter, links);
                     for (BulkRow row : batch) {
                         answers.add(handle(row, rules, issuer, sendEmailByDefault));

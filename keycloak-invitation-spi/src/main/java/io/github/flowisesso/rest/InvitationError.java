@@ -38,6 +38,11 @@ final class InvitationError extends RuntimeException {
         return new InvitationError(409, error, field, description);
     }
 
+    /** The caller may not hand out this role or group (Keycloak's own membership and role-mapping rights). */
+    static InvitationError forbidden(String field, String description) {
+        return new InvitationError(403, "forbidden", field, description);
+    }
+
     static InvitationError notFound() {
         return new InvitationError(404, NOT_FOUND, null, "No invitation with this id in this realm");
     }

@@ -16,6 +16,8 @@ import org.keycloak.models.GroupModel;
 import org.keycloak.models.IdentityProviderModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.protocol.oidc.utils.RedirectUtils;
 
@@ -35,11 +37,15 @@ final class InvitationRules {
     private final KeycloakSession session;
     private final RealmModel realm;
     private final InvitationApiConfig config;
+    // An invitation hands out roles and groups later, on the invitee's behalf: the caller needs the same rights
+    // Keycloak's own role-mapping and group-membership endpoints ask for, or manage-users would become realm-admin.
+    private final AdminPermissionEvaluator auth;
     private final Map<String, Optional<String>> groupPaths = new HashMap<>();
     private List<IdentityProviderModel> enabledProviders;
     private Optional<ClientModel> flowise;
 
-    InvitationRules(KeycloakSession session, RealmModel realm, InvitationApiConfig config) {
+    InvitationRules(KeycloakSession session, RealmModel realm, InvitationApiConfig config, AdminPermissionEvaluator auth) {
+        this.auth = auth;
         this.session = session;
         this.realm = realm;
         this.config = config;
@@ -125,9 +131,13 @@ final class InvitationRules {
             "'roles': the realm has no '" + InvitationGrants.FLOWISE_CLIENT_ID + "' client, so no Flowise roles"));
         List<String> roles = List.copyOf(new LinkedHashSet<>(names));
         for (String name : roles) {
-            if (client.getRole(name) == null) {
+            RoleModel role = client.getRole(name);
+            if (role == null) {
                 throw InvitationError.invalid(InvitationInput.ROLES,
                     "'roles': client '" + InvitationGrants.FLOWISE_CLIENT_ID + "' has no role '" + name + "'");
+            }
+            if (!auth.roles().canMapRole(role)) {
+                throw InvitationError.forbidden(InvitationInput.ROLES, "'roles': you may not grant role '" + name + "'");
             }
         }
         return fitsColumn(InvitationInput.ROLES, roles);
@@ -140,7 +150,12 @@ final class InvitationRules {
         LinkedHashSet<String> canonical = new LinkedHashSet<>();
         for (String path : paths) {
             canonical.add(groupPaths.computeIfAbsent(path, p -> Optional.ofNullable(
-                    KeycloakModelUtils.findGroupByPath(session, realm, p)).map(KeycloakModelUtils::buildGroupPath))
+                    KeycloakModelUtils.findGroupByPath(session, realm, p)).map(group -> {
+                        if (!auth.groups().canManageMembership(group)) {
+                            throw InvitationError.forbidden(InvitationInput.GROUPS, "'groups': you may not add members to '" + p + "'");
+                        }
+                        return KeycloakModelUtils.buildGroupPath(group);
+                    }))
                 .orElseThrow(() -> InvitationError.invalid(InvitationInput.GROUPS,
                     "'groups': no group '" + path + "'; give group paths such as /workspaces/research")));
         }

@@ -101,7 +101,7 @@ public final class InvitationsResource {
         auth.users().requireManage();
         return answer(() -> {
             InvitationInput input = JsonInputs.createRequest(body);
-            ValidInvitation valid = new InvitationRules(session, realm, config).validate(input);
+            ValidInvitation valid = new InvitationRules(session, realm, config, auth).validate(input);
             InvitationIssuer.Issued issued = issuer().create(valid, input.sendEmail() == null || input.sendEmail());
             InvitationRepresentation rep = InvitationRepresentation.of(issued.invitation(), Time.currentTimeMillis());
             adminEvent.operation(OperationType.CREATE).resourcePath(PATH + "/" + rep.id()).representation(rep).success();
@@ -161,7 +161,7 @@ public final class InvitationsResource {
         auth.users().requireManage();
         return answer(() -> {
             InvitationInput input = JsonInputs.resendRequest(body);
-            int hours = new InvitationRules(session, realm, config).expiresInHours(input.expiresInHours());
+            int hours = new InvitationRules(session, realm, config, auth).expiresInHours(input.expiresInHours());
             InvitationIssuer.Issued issued = issuer().resend(id, hours, input.sendEmail() == null || input.sendEmail());
             InvitationRepresentation rep = InvitationRepresentation.of(issued.invitation(), Time.currentTimeMillis());
             adminEvent.operation(OperationType.ACTION).resourcePath(PATH + "/" + id + "/resend").representation(rep).success();
@@ -208,7 +208,7 @@ public final class InvitationsResource {
     private Response bulk(List<BulkRow> rows, String sendEmailParam) {
         boolean sendEmail = bool("sendEmail", sendEmailParam, false);
         BulkInvitations.Outcome outcome = new BulkInvitations(session, realm, config, Inviter.of(auth.adminAuth()),
-            InvitationLinks.of(session)).run(rows, sendEmail);
+            InvitationLinks.of(session), auth).run(rows, sendEmail);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("total", rows.size());
         summary.put("created", outcome.created());

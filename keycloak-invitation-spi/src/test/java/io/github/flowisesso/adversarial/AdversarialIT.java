@@ -152,6 +152,43 @@ class AdversarialIT {
     }
 
     @Nested
+    class GivenAnEnrolmentThatStoppedBeforeTheAccountWasLinked {
+
+        @Test
+        void onlyTheSameEntraObjectCanPickItUp(TestEnvironment env) {
+            RogueEntraTenant rogue = env.rogueTenant();
+            String email = newEmail("adv");
+            Seeded invitation = env.invitations().seed(invite(email).identityProvider(TestEnvironment.ROGUE_ALIAS));
+            Map<String, Object> person = rogue.member(email);
+            rogue.nextLogin(person, Forgery.NONE);
+            try (Browser browser = env.browser()) {
+                // The browser dies right after first-broker-login: account created, link not yet made.
+                browser.redirectsUntil(browser.authorizationRequestUrl(TestEnvironment.ROGUE_ALIAS),
+                    env.keycloak().browserUrl() + "/realms/flowise/broker/after-first-broker-login");
+            }
+            String accountId = onlyAccount(env, email).getId();
+            assertThat(env.realm().users().get(accountId).getFederatedIdentity()).isEmpty();
+
+            Map<String, Object> impostor = new LinkedHashMap<>(person);
+            impostor.put("oid", UUID.randomUUID().toString());
+            rogue.nextLogin(impostor, Forgery.NONE);
+            try (Browser browser = env.browser()) {
+                assertThat(Browser.authorizationCode(browser.get(browser.authorizationRequestUrl(TestEnvironment.ROGUE_ALIAS)), env)).isEmpty();
+            }
+            assertThat(env.realm().users().get(accountId).getFederatedIdentity()).isEmpty();
+
+            rogue.nextLogin(person, Forgery.NONE);
+            try (Browser browser = env.browser()) {
+                Browser.expectCode(browser.get(browser.authorizationRequestUrl(TestEnvironment.ROGUE_ALIAS)), env);
+            }
+            assertThat(onlyAccount(env, email).getId()).isEqualTo(accountId);
+            assertThat(env.realm().users().get(accountId).getFederatedIdentity()).singleElement()
+                .satisfies(link -> assertThat(link.getUserId()).isEqualTo(person.get("oid")));
+            assertThat(env.invitations().get(invitation.id())).containsEntry("acceptedUserId", accountId);
+        }
+    }
+
+    @Nested
     class GivenSomethingChangesMidFlow {
 
         @Test

@@ -62,7 +62,8 @@ class SsoConfigurationCheckIT {
 
         @Test
         void aWrongClientIdIsNamed(TestEnvironment env) {
-            Map<String, Object> result = test(env, TestEnvironment.ROGUE_ALIAS, Map.of("clientId", "not-our-app"));
+            Map<String, Object> result = test(env, TestEnvironment.ROGUE_ALIAS,
+                Map.of("clientId", "not-our-app", "clientSecret", env.rogueTenant().clientSecret()));
 
             assertThat(statuses(result)).containsEntry("discovery", "ok").containsEntry("client_credentials", "failed");
             assertThat(message(result, "client_credentials")).contains("Application (client) ID");
@@ -76,6 +77,22 @@ class SsoConfigurationCheckIT {
             assertThat(statuses(result)).containsEntry("client_credentials", "failed");
             assertThat(message(result, "client_credentials")).contains("Value, not its Secret ID");
             assertThat(result.toString()).doesNotContain(wrong).doesNotContain(env.rogueTenant().clientSecret());
+        }
+
+        @Test
+        void changedSettingsNeverReuseTheSavedSecret(TestEnvironment env) {
+            Map<String, Object> result = test(env, TestEnvironment.ROGUE_ALIAS, Map.of("clientId", "another-app"));
+
+            assertThat(statuses(result)).containsEntry("client_credentials", "failed");
+            assertThat(message(result, "client_credentials")).contains("need the secret again");
+        }
+
+        @Test
+        void anAuthorityOutsideTheAllowlistIsRefusedBeforeAnyCall(TestEnvironment env) {
+            Map<String, Object> result = test(env, TestEnvironment.ROGUE_ALIAS, Map.of("authorityHost", "https://evil.example",
+                "clientSecret", "whatever"));
+
+            assertThat(statuses(result)).containsEntry("settings", "failed").doesNotContainKey("discovery");
         }
 
         @Test

@@ -316,6 +316,9 @@ public final class KeycloakServer implements AutoCloseable {
         }
     }
 
+    /** SPI option: Entra authorities the provider may use; tests and the local stand-in add loopback. */
+    public static final String ALLOW_LOOPBACK_AUTHORITY = "KC_SPI_IDENTITY_PROVIDER__ENTRA_ID__ALLOWED_AUTHORITY_HOSTS";
+
     /** Environment for the shipped realm's placeholders, in one place for tests and the local run. */
     public static Map<String, String> realmEnvironment(String tenantId, String clientId, String clientSecret,
                                                       String authorityHost, String flowiseUrl, String flowiseClientSecret) {
