@@ -12,14 +12,23 @@ public final class InvitationPasswordActionToken extends DefaultActionToken {
 
     public static final String TOKEN_TYPE = "flowise-invitation-password";
 
+    /** Cookie that binds the token to the browser that accepted the invitation. */
+    static final String BINDING_COOKIE = "FLOWISE_INVITATION_BINDING";
+
     @JsonProperty("rdu")
     private String redirectUri;
 
-    InvitationPasswordActionToken(String userId, String email, String clientId, String redirectUri, int absoluteExpirationInSecs) {
+    /** SHA-256 of the binding cookie's value: a copied link alone (history, proxy logs) is useless. */
+    @JsonProperty("bnd")
+    private String bindingHash;
+
+    InvitationPasswordActionToken(String userId, String email, String clientId, String redirectUri, String bindingHash,
+                                  int absoluteExpirationInSecs) {
         super(userId, TOKEN_TYPE, absoluteExpirationInSecs, UUID.randomUUID());
         setEmail(email);
         issuedFor(clientId);
         this.redirectUri = redirectUri;
+        this.bindingHash = bindingHash;
     }
 
     /** For Jackson. */
@@ -28,5 +37,9 @@ public final class InvitationPasswordActionToken extends DefaultActionToken {
 
     String getRedirectUri() {
         return redirectUri;
+    }
+
+    String getBindingHash() {
+        return bindingHash;
     }
 }

@@ -1,5 +1,6 @@
 package io.github.flowisesso.enrollment;
 
+import io.github.flowisesso.invitation.InvitationTokens;
 import org.keycloak.TokenVerifier;
 import org.keycloak.authentication.actiontoken.AbstractActionTokenHandler;
 import org.keycloak.authentication.actiontoken.ActionTokenContext;
@@ -33,7 +34,15 @@ public final class InvitationPasswordActionTokenHandler extends AbstractActionTo
         return TokenUtils.predicates(
             TokenUtils.checkThat(t -> RedirectUtils.verifyRedirectUri(tokenContext.getSession(), t.getRedirectUri(),
                 tokenContext.getAuthenticationSession().getClient()) != null, Errors.INVALID_REDIRECT_URI, Messages.INVALID_REDIRECT_URI),
+            TokenUtils.checkThat(t -> boundToThisBrowser(t, tokenContext), Errors.NOT_ALLOWED, Messages.INVALID_CODE),
             verifyEmail(tokenContext));
+    }
+
+    private static boolean boundToThisBrowser(InvitationPasswordActionToken token, ActionTokenContext<InvitationPasswordActionToken> context) {
+        jakarta.ws.rs.core.Cookie cookie = context.getRequest().getHttpHeaders().getCookies().get(InvitationPasswordActionToken.BINDING_COOKIE);
+        return cookie != null && token.getBindingHash() != null
+            && java.security.MessageDigest.isEqual(InvitationTokens.hash(cookie.getValue()).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                token.getBindingHash().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     @Override

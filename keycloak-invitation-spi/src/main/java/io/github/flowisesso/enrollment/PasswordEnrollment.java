@@ -3,6 +3,8 @@ package io.github.flowisesso.enrollment;
 import io.github.flowisesso.invitation.InvitationEntity;
 import io.github.flowisesso.invitation.InvitationGrants;
 import io.github.flowisesso.invitation.InvitationStore;
+import io.github.flowisesso.invitation.InvitationTokens;
+import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
@@ -16,10 +18,12 @@ import org.keycloak.urls.UrlType;
 
 /**
  * Password invitee: consume the invitation (conditional update: of simultaneous completions exactly one wins),
- * create the account with a verified email (clicking the emailed link proved the mailbox), then hand over to
+ * create the account (email verified when the link was emailed: following it proved the mailbox), then hand over to
  * Keycloak's own update-password form through a single-use action token, which ends signed in at Flowise.
  */
 final class PasswordEnrollment {
+
+    private static final int HAND_OVER_SECONDS = 120;
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -47,7 +51,8 @@ final class PasswordEnrollment {
         UserModel user = session.users().addUser(realm, invitation.getEmail());
         user.setEnabled(true);
         InvitationGrants.apply(session, realm, user, invitation);
-        user.setEmailVerified(true);
+        // Following an emailed link proves the mailbox; a link an admin handed over by other means does not.
+        user.setEmailVerified(invitation.isEmailed());
         store.recordAcceptedUser(invitation.getId(), user.getId());
         new EventBuilder(realm, session, session.getContext().getConnection())
             .event(EventType.REGISTER)
@@ -58,15 +63,25 @@ final class PasswordEnrollment {
             .detail(InvitationPages.INVITATION_ID, invitation.getId())
             .success();
 
-        int expiresAt = Time.currentTime() + realm.getActionTokenGeneratedByUserLifespan();
+        // Used at once by the redirect below; bound to this browser by a cookie, so a copied URL is worthless.
+        int expiresAt = Time.currentTime() + Math.min(HAND_OVER_SECONDS, realm.getActionTokenGeneratedByUserLifespan());
+        String binding = CsrfGuard.newToken();
         InvitationPasswordActionToken token = new InvitationPasswordActionToken(user.getId(), invitation.getEmail(),
-            InvitationGrants.FLOWISE_CLIENT_ID, target, expiresAt);
+            InvitationGrants.FLOWISE_CLIENT_ID, target, InvitationTokens.hash(binding), expiresAt);
         var frontend = session.getContext().getUri(UrlType.FRONTEND);
         // Keycloak's own action-token endpoint; a fresh authentication session is started for the flowise client.
         java.net.URI link = Urls.loginActionsBase(frontend.getBaseUri()).path("action-token")
             .queryParam("key", token.serialize(session, realm, frontend))
             .queryParam("client_id", InvitationGrants.FLOWISE_CLIENT_ID)
             .build(realm.getName());
-        return InvitationPages.noStore(Response.seeOther(link));
+        NewCookie cookie = new NewCookie.Builder(InvitationPasswordActionToken.BINDING_COOKIE)
+            .value(binding)
+            .path(frontend.getBaseUri().getPath() + "realms/" + realm.getName() + "/login-actions/")
+            .httpOnly(true)
+            .secure("https".equals(frontend.getBaseUri().getScheme()))
+            .sameSite(NewCookie.SameSite.STRICT)
+            .maxAge(HAND_OVER_SECONDS)
+            .build();
+        return InvitationPages.noStore(Response.seeOther(link).cookie(cookie));
     }
 }

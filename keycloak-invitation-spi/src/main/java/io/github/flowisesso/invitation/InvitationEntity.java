@@ -39,7 +39,7 @@ import jakarta.persistence.Table;
             + " WHERE i.realmId = :realmId AND i.id = :id"
             + " AND i.status = io.github.flowisesso.invitation.InvitationStatus.PENDING"),
     @NamedQuery(name = "invitation.replaceToken",
-        query = "UPDATE InvitationEntity i SET i.tokenHash = :tokenHash, i.expiresAt = :expiresAt"
+        query = "UPDATE InvitationEntity i SET i.tokenHash = :tokenHash, i.expiresAt = :expiresAt, i.emailed = :emailed"
             + " WHERE i.realmId = :realmId AND i.id = :id"
             + " AND i.status = io.github.flowisesso.invitation.InvitationStatus.PENDING"),
     // Retention: whatever its state, a row goes once its expiry lies further back than the retention period
@@ -103,6 +103,10 @@ public class InvitationEntity {
     @Column(name = "ACCEPTED_USER_ID", length = 36)
     private String acceptedUserId;
 
+    /** Whether the current link went out by email: only then does following it prove the mailbox. */
+    @Column(name = "EMAILED", nullable = false)
+    private boolean emailed;
+
     /** Language of the invitation email (a realm-supported locale tag); null means the realm default. */
     @Column(name = "LOCALE", length = 16)
     private String locale;
@@ -139,6 +143,8 @@ public class InvitationEntity {
     public void setAcceptedAt(Long acceptedAt) { this.acceptedAt = acceptedAt; }
     public String getCreatedBy() { return createdBy; }
     public void setCreatedBy(String createdBy) { this.createdBy = createdBy; }
+    public boolean isEmailed() { return emailed; }
+    public void setEmailed(boolean emailed) { this.emailed = emailed; }
     public String getAcceptedUserId() { return acceptedUserId; }
     public void setAcceptedUserId(String acceptedUserId) { this.acceptedUserId = acceptedUserId; }
     public String getLocale() { return locale; }

@@ -91,12 +91,13 @@ public final class InvitationStore {
     }
 
     /** A new token hash and expiry for a PENDING invitation: the old token stops matching at once. */
-    public boolean replaceToken(String realmId, String id, String tokenHash, long expiresAt) {
+    public boolean replaceToken(String realmId, String id, String tokenHash, long expiresAt, boolean emailed) {
         return em.createNamedQuery("invitation.replaceToken")
             .setParameter("realmId", realmId)
             .setParameter("id", id)
             .setParameter("tokenHash", tokenHash)
             .setParameter("expiresAt", expiresAt)
+            .setParameter("emailed", emailed)
             .executeUpdate() == 1;
     }
 

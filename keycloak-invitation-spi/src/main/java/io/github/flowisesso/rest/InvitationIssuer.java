@@ -60,6 +60,7 @@ final class InvitationIssuer {
         invitation.setRedirectUri(valid.redirectUri());
         invitation.setLocale(valid.locale());
         invitation.setStatus(InvitationStatus.PENDING);
+        invitation.setEmailed(sendEmail);
         invitation.setTokenHash(InvitationTokens.hash(token));
         invitation.setCreatedAt(now);
         invitation.setExpiresAt(now + TimeUnit.HOURS.toMillis(valid.expiresInHours()));
@@ -87,7 +88,7 @@ final class InvitationIssuer {
         refuseIfPendingElsewhere(invitation.getEmail(), invitation.getId(), now);
         refuseIfUserExists(invitation.getEmail());
         String token = InvitationTokens.newToken();
-        if (!store.replaceToken(realm.getId(), id, InvitationTokens.hash(token), now + TimeUnit.HOURS.toMillis(expiresInHours))) {
+        if (!store.replaceToken(realm.getId(), id, InvitationTokens.hash(token), now + TimeUnit.HOURS.toMillis(expiresInHours), sendEmail)) {
             store.refresh(invitation);
             throw notPending(invitation); // accepted or revoked meanwhile
         }

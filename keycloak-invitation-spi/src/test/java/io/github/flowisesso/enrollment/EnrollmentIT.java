@@ -168,6 +168,42 @@ class EnrollmentIT {
         }
 
         @Test
+        void aLinkHandedOverWithoutEmailDoesNotVerifyTheAddress(TestEnvironment env) {
+            String email = newEmail("invitee");
+            env.invitations().seed(invite(email).loginType("PASSWORD").identityProvider(null).handedOverWithoutEmail());
+            Seeded invitation = env.invitations().seed(invite(newEmail("control")).loginType("PASSWORD").identityProvider(null));
+            String handedOver = env.invitations().seed(invite(email + ".org").loginType("PASSWORD").identityProvider(null)
+                .handedOverWithoutEmail()).token();
+
+            try (Browser browser = env.browser()) {
+                setPassword((HtmlPage) browser.click(browser.openInvitation(handedOver), "invitation-accept"), PASSWORD);
+            }
+            assertThat(onlyAccount(env, email + ".org").isEmailVerified()).isFalse();
+            assertUntouched(env, invitation, "PENDING");
+        }
+
+        @Test
+        void theHandOverLinkIsWorthlessInAnotherBrowser(TestEnvironment env) throws Exception {
+            String email = newEmail("invitee");
+            Seeded invitation = env.invitations().seed(invite(email).loginType("PASSWORD").identityProvider(null));
+            String csrf;
+            try (Browser browser = env.browser()) {
+                HtmlPage page = browser.openInvitation(invitation.token());
+                csrf = ((HtmlForm) page.getElementById("invitation-form")).getInputByName("csrf").getValue();
+            }
+            HttpResponse<String> accepted = HttpClient.newHttpClient().send(
+                acceptRequest(env, invitation.token(), csrf, "FLOWISE_INVITATION_CSRF=" + csrf, null), HttpResponse.BodyHandlers.ofString());
+            String handOver = accepted.headers().firstValue("Location").orElseThrow();
+
+            try (Browser eavesdropper = env.browser()) {
+                Page page = eavesdropper.get(handOver);
+                assertThat(page.getUrl().toString()).doesNotStartWith(env.flowise().url());
+                assertThat(((HtmlPage) page).getElementsByName("password-new")).isEmpty();
+            }
+            assertThat(env.realm().users().get(onlyAccount(env, email).getId()).credentials()).isEmpty();
+        }
+
+        @Test
         void aPasswordAgainstThePolicyIsRefusedByKeycloaksOwnForm(TestEnvironment env) {
             String email = newEmail("invitee");
             Seeded invitation = env.invitations().seed(invite(email).loginType("PASSWORD").identityProvider(null));

@@ -48,6 +48,7 @@ public final class Invitations {
         public Spec expiresInSeconds(long seconds) { body.put("expiresInSeconds", seconds); return this; }
         public Spec roles(String... roles) { body.put("roles", List.of(roles)); return this; }
         public Spec groups(String... groups) { body.put("groups", List.of(groups)); return this; }
+        public Spec handedOverWithoutEmail() { body.put("emailed", false); return this; }
         public Spec redirectUri(String uri) { body.put("redirectUri", uri); return this; }
         public Spec names(String first, String last) { body.put("firstName", first); body.put("lastName", last); return this; }
         public Spec inRealm(String realmName) { realm = realmName; return this; }

@@ -59,6 +59,7 @@ public final class InvitationSeedResource {
         entity.setFirstName((String) body.get("firstName"));
         entity.setLastName((String) body.get("lastName"));
         entity.setRedirectUri((String) body.get("redirectUri"));
+        entity.setEmailed((Boolean) body.getOrDefault("emailed", Boolean.TRUE));
         entity.setStatus(InvitationStatus.valueOf((String) body.getOrDefault("status", "PENDING")));
         entity.setTokenHash(InvitationTokens.hash(token));
         entity.setCreatedAt(now);
