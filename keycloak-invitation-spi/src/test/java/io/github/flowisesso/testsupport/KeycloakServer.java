@@ -26,11 +26,15 @@ import java.util.stream.Stream;
 
 /**
  * The official Keycloak distribution, run as a real server process with our provider jar, themes and the shipped
- * realm. Used by the integration tests and by the local run command, so both see the same server.
+ * realm. Used by the integration tests and by the local run command, so both see the same server. Its configuration
+ * is the repository's {@code server/keycloak.conf}, the same file the container image uses; the command line carries
+ * only per-run values (ports, database URL and kind, no strict hostname).
  */
 public final class KeycloakServer implements AutoCloseable {
 
-    /** Build-time options; a change triggers {@code kc.sh build} again. */
+    /** The project's keycloak.conf; copied into the distribution, so build and start read it as a container does. */
+    private final ServerConfig config;
+    /** Per-environment overrides given to both {@code kc.sh build} and {@code kc.sh start} (the database kind). */
     private final List<String> buildOptions;
     private final Path home;
     private final Path logFile;
@@ -62,6 +66,11 @@ public final class KeycloakServer implements AutoCloseable {
         boolean isPostgres() {
             return kind.equals("postgres");
         }
+
+        /** Keycloak's name for it ({@code db} option). */
+        public String keycloakKind() {
+            return isPostgres() ? "postgres" : "dev-file";
+        }
     }
 
     public KeycloakServer(Settings settings) {
@@ -70,11 +79,39 @@ public final class KeycloakServer implements AutoCloseable {
         this.logFile = settings.logDirectory().resolve("keycloak.log");
         this.httpPort = settings.httpPort() > 0 ? settings.httpPort() : FreePorts.next();
         this.managementPort = FreePorts.next();
-        this.buildOptions = List.of(
-            "--db=" + (settings.database().isPostgres() ? "postgres" : "dev-file"),
-            "--health-enabled=true",
-            "--metrics-enabled=true",
-            "--cache=local");
+        this.config = ServerConfig.load(settings.repoRoot());
+        this.buildOptions = buildOptions(config, settings.database());
+        config.requireOnlyPerEnvironment("KeycloakServer (build)", buildOptions);
+        config.requireOnlyPerEnvironment("KeycloakServer (start)", startOptions(config, settings.database(), httpPort, managementPort));
+        config.requireOnlyPerEnvironmentVariables("KeycloakServer (environment)", settings.environment());
+    }
+
+    /**
+     * What {@code kc.sh build} gets besides keycloak.conf: only the database kind, when this run's differs from the
+     * file's. Everything else (health, metrics, features, cache …) comes from keycloak.conf, as in the image.
+     */
+    public static List<String> buildOptions(ServerConfig config, Database database) {
+        return database.keycloakKind().equals(config.get("db")) ? List.of() : List.of("--db=" + database.keycloakKind());
+    }
+
+    /**
+     * What {@code kc.sh start --optimized} gets besides keycloak.conf: the build overrides again (Keycloak refuses a
+     * start whose build options differ from the build's), realm import, and values that only exist for this run.
+     */
+    public static List<String> startOptions(ServerConfig config, Database database, int httpPort, int managementPort) {
+        List<String> options = new ArrayList<>(List.of("--optimized", "--import-realm"));
+        options.addAll(buildOptions(config, database));
+        // Tests have no fixed public URL (127.0.0.1 for API calls, localhost for browsers): no strict hostname.
+        options.addAll(List.of("--hostname-strict=false", "--http-host=127.0.0.1",
+            "--http-port=" + httpPort, "--http-management-port=" + managementPort));
+        if (database.isPostgres()) {
+            options.add("--db-url=" + database.url());
+            options.add("--db-username=" + database.username());
+            if (database.password() != null && !database.password().isEmpty()) {
+                options.add("--db-password=" + database.password());
+            }
+        }
+        return options;
     }
 
     public String baseUrl() {
@@ -93,10 +130,16 @@ public final class KeycloakServer implements AutoCloseable {
         return logFile;
     }
 
+    /** Health and metrics live here, not on the public port. */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
+    }
+
     public KeycloakServer start() {
         try {
             Files.createDirectories(settings.logDirectory());
             installProviders();
+            installConfiguration();
             installThemesAndRealm();
             buildIfChanged();
             resetDatabase();
@@ -129,6 +172,11 @@ public final class KeycloakServer implements AutoCloseable {
         }
     }
 
+    /** The repository's keycloak.conf becomes the distribution's, exactly as the Dockerfile does it. */
+    private void installConfiguration() throws IOException {
+        Files.copy(config.file(), home.resolve("conf").resolve("keycloak.conf"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
     private void installThemesAndRealm() throws IOException {
         Path themes = settings.repoRoot().resolve("themes");
         try (Stream<Path> dirs = Files.list(themes)) {
@@ -150,7 +198,7 @@ public final class KeycloakServer implements AutoCloseable {
         }
     }
 
-    /** {@code kc.sh build} takes ~25 s; skip it when jars and options are those of the last build. */
+    /** {@code kc.sh build} takes ~25 s; skip it when jars, keycloak.conf and overrides are those of the last build. */
     private void buildIfChanged() throws IOException {
         Path marker = home.resolve("lib").resolve(".flowise-build-fingerprint");
         String fingerprint = fingerprint();
@@ -180,6 +228,7 @@ public final class KeycloakServer implements AutoCloseable {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             digest.update(String.join(" ", buildOptions).getBytes(StandardCharsets.UTF_8));
+            digest.update(Files.readAllBytes(config.file()));
             for (Path jar : settings.providerJars()) {
                 digest.update(Files.readAllBytes(jar));
             }
@@ -205,18 +254,8 @@ public final class KeycloakServer implements AutoCloseable {
     }
 
     private void launch() throws IOException {
-        List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start", "--optimized",
-            "--http-enabled=true", "--hostname-strict=false", "--http-host=127.0.0.1",
-            "--http-port=" + httpPort, "--http-management-port=" + managementPort,
-            "--import-realm"));
-        Database db = settings.database();
-        if (db.isPostgres()) {
-            command.add("--db-url=" + db.url());
-            command.add("--db-username=" + db.username());
-            if (db.password() != null && !db.password().isEmpty()) {
-                command.add("--db-password=" + db.password());
-            }
-        }
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start"));
+        command.addAll(startOptions(config, settings.database(), httpPort, managementPort));
         ProcessBuilder builder = new ProcessBuilder(command)
             .directory(home.toFile())
             .redirectErrorStream(true)
