@@ -38,7 +38,13 @@ public final class ServerConfig {
         "http-host", "http-port", "http-management-port",
         "proxy-headers",
         "bootstrap-admin-username", "bootstrap-admin-password",
-        "bootstrap-admin-client-id", "bootstrap-admin-client-secret");
+        "bootstrap-admin-client-id", "bootstrap-admin-client-secret",
+        // Deployment knobs of the extension with safe defaults in code: the tests shorten the retention job's
+        // interval and pick a non-default expiry to see both read; tests and the local Entra stand-in need a
+        // loopback authority, which production never allows.
+        "spi-admin-realm-restapi-extension--invitations--default-expiry-hours",
+        "spi-admin-realm-restapi-extension--invitations--cleanup-interval-seconds",
+        "spi-identity-provider--entra-id--allowed-authority-hosts");
 
     private static final Pattern CLI_OPTION = Pattern.compile("--([a-z0-9][a-z0-9-]*)(?:=(.*))?");
 
