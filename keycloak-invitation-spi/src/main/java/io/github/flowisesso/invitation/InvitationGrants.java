@@ -35,7 +35,7 @@ public final class InvitationGrants {
         ClientModel flowise = realm.getClientByClientId(FLOWISE_CLIENT_ID);
         for (String roleName : StringLists.fromJson(invitation.getRoles())) {
             RoleModel role = flowise == null ? null : flowise.getRole(roleName);
-            if (role != null && carriesAdminRights(Stream.of(role))) {
+            if (role != null && grantsAdminRights(role)) {
                 LOG.warnf("Invitation %s: role %s now carries realm-management rights, not granted", invitation.getId(), roleName);
             } else if (role == null) {
                 // Deleted after the invitation was made: enrolment goes on, the admin sees the gap in the log.
@@ -48,13 +48,23 @@ public final class InvitationGrants {
             GroupModel group = KeycloakModelUtils.findGroupByPath(session, realm, path);
             if (group == null) {
                 LOG.warnf("Invitation %s: group %s no longer exists, not joined", invitation.getId(), path);
-            } else if (carriesAdminRights(Stream.iterate(group, g -> g != null, GroupModel::getParent).flatMap(GroupModel::getRoleMappingsStream))) {
+            } else if (grantsAdminRights(group)) {
                 // Its role mappings may have changed since the invitation was checked: no admin rights by invitation.
                 LOG.warnf("Invitation %s: group %s now carries realm-management rights, not joined", invitation.getId(), path);
             } else {
                 user.joinGroup(group);
             }
         }
+    }
+
+    /** Invitations never hand out Keycloak admin rights (roles of realm-management), directly or by composite. */
+    public static boolean grantsAdminRights(RoleModel role) {
+        return carriesAdminRights(Stream.of(role));
+    }
+
+    /** Also through the roles of parent groups, which members inherit. */
+    public static boolean grantsAdminRights(GroupModel group) {
+        return carriesAdminRights(Stream.iterate(group, g -> g != null, GroupModel::getParent).flatMap(GroupModel::getRoleMappingsStream));
     }
 
     private static boolean carriesAdminRights(Stream<RoleModel> roles) {

@@ -136,7 +136,7 @@ final class InvitationRules {
                 throw InvitationError.invalid(InvitationInput.ROLES,
                     "'roles': client '" + InvitationGrants.FLOWISE_CLIENT_ID + "' has no role '" + name + "'");
             }
-            if (!auth.roles().canMapRole(role)) {
+            if (!auth.roles().canMapRole(role) || InvitationGrants.grantsAdminRights(role)) {
                 throw InvitationError.forbidden(InvitationInput.ROLES, "'roles': you may not grant role '" + name + "'");
             }
         }
@@ -151,8 +151,8 @@ final class InvitationRules {
         for (String path : paths) {
             canonical.add(groupPaths.computeIfAbsent(path, p -> Optional.ofNullable(
                     KeycloakModelUtils.findGroupByPath(session, realm, p)).map(group -> {
-                        if (!auth.groups().canManageMembership(group)) {
-                            throw InvitationError.forbidden(InvitationInput.GROUPS, "'groups': you may not add members to '" + p + "'");
+                        if (!auth.groups().canManageMembership(group) || InvitationGrants.grantsAdminRights(group)) {
+                            throw InvitationError.forbidden(InvitationInput.GROUPS, "'groups': '" + p + "' is not yours to hand out, or carries Keycloak admin rights, which invitations never grant");
                         }
                         return KeycloakModelUtils.buildGroupPath(group);
                     }))

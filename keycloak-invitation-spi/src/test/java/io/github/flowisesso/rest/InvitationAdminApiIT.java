@@ -225,6 +225,54 @@ class InvitationAdminApiIT {
     // ------------------------------------------------------------------------------------------------------------
 
     @Nested
+    class WhenTheInvitationWouldGrantMoreThanTheCallerMay {
+
+        @Test
+        void aGroupCarryingAdminRightsIsRefusedToAUserManager(TestEnvironment env) {
+            String group = ensureAdminGroup(env);
+            String email = newEmail();
+
+            Answer answer = ApiFixtures.grace(env).create(REALM, Map.of("email", email, "loginType", "PASSWORD",
+                "groups", List.of(group), "sendEmail", false));
+
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(403);
+            assertThat(answer.json()).containsEntry("field", "groups");
+            assertThat(env.invitationApi().count(REALM, "email=" + q(email))).isZero();
+        }
+
+        @Test
+        void aGroupThatGainedAdminRightsAfterTheInvitationIsNotJoined(TestEnvironment env) {
+            String group = "/later-admins-" + UUID.randomUUID().toString().substring(0, 6);
+            ApiFixtures.ensureGroup(env, group);
+            String email = newEmail();
+            io.github.flowisesso.testsupport.Invitations.Seeded invitation = env.invitations().seed(
+                io.github.flowisesso.testsupport.Invitations.invite(email).loginType("PASSWORD").identityProvider(null).groups(group));
+            grantRealmAdmin(env, group);
+
+            try (io.github.flowisesso.testsupport.Browser browser = env.browser()) {
+                browser.click(browser.openInvitation(invitation.token()), "invitation-accept");
+            }
+
+            String userId = env.realm().users().searchByEmail(email, true).get(0).getId();
+            assertThat(env.realm().users().get(userId).groups()).isEmpty();
+        }
+
+        private static String ensureAdminGroup(TestEnvironment env) {
+            String group = "/ops-admins";
+            ApiFixtures.ensureGroup(env, group);
+            grantRealmAdmin(env, group);
+            return group;
+        }
+
+        private static void grantRealmAdmin(TestEnvironment env, String path) {
+            var realm = env.realm();
+            var management = realm.clients().findByClientId("realm-management").get(0);
+            var realmAdmin = realm.clients().get(management.getId()).roles().get("realm-admin").toRepresentation();
+            realm.groups().group(realm.getGroupByPath(path).getId()).roles().clientLevel(management.getId()).add(List.of(realmAdmin));
+        }
+    }
+
+    @Nested
     class WhenTheRequestIsInvalid {
 
         static Stream<Arguments> badEmails() {
