@@ -29,7 +29,9 @@ class AdminConsoleIT {
                 driver.get(env.keycloak().browserUrl() + "/admin/master/console/#/flowise/identity-providers/entra-id/add");
                 waitForText(driver, "Tenant ID");
                 shot.accept("admin-2-add-entra-id");
-                String page = driver.findElement(By.tagName("body")).getText();
+                String page = new WebDriverWait(driver, Duration.ofSeconds(10))
+                    .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                    .until(d -> d.findElement(By.tagName("body")).getText());
                 assertThat(page).contains("Redirect URI", "Client ID", "Client Secret", "Tenant ID");
                 assertThat(page).as("no manual endpoint fields").doesNotContain("Token URL", "Authorization URL");
             });
@@ -38,13 +40,16 @@ class AdminConsoleIT {
 
     static void signIn(WebDriver driver, TestEnvironment env) {
         driver.get(env.keycloak().browserUrl() + "/admin/master/console/");
-        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> !d.findElements(By.id("username")).isEmpty());
+        new WebDriverWait(driver, Duration.ofSeconds(30)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+            .until(d -> !d.findElements(By.id("username")).isEmpty());
         driver.findElement(By.id("username")).sendKeys(TestEnvironment.ADMIN_USER);
         driver.findElement(By.id("password")).sendKeys(env.adminUserPassword());
         driver.findElement(By.id("kc-login")).click();
     }
 
     static void waitForText(WebDriver driver, String text) {
-        new WebDriverWait(driver, Duration.ofSeconds(45)).until(d -> d.findElement(By.tagName("body")).getText().contains(text));
+        // The console is a single-page app: the body it re-renders may go stale between lookup and read.
+        new WebDriverWait(driver, Duration.ofSeconds(45)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+            .until(d -> d.findElement(By.tagName("body")).getText().contains(text));
     }
 }

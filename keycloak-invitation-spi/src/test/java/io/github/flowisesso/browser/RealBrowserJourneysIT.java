@@ -68,7 +68,7 @@ class RealBrowserJourneysIT {
                 shot.accept("password-1-invitation");
                 driver.findElement(By.id("invitation-accept")).click();
 
-                new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> !d.findElements(By.id("password-new")).isEmpty());
+                new WebDriverWait(driver, Duration.ofSeconds(20)).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> !d.findElements(By.id("password-new")).isEmpty());
                 shot.accept("password-2-set-password");
                 driver.findElement(By.id("password-new")).sendKeys("correct horse battery staple");
                 driver.findElement(By.id("password-confirm")).sendKeys("correct horse battery staple");
@@ -106,7 +106,7 @@ class RealBrowserJourneysIT {
                 driver.findElement(By.name("username")).sendKeys("chromium-" + email);
                 driver.findElement(By.name("claims")).sendKeys(json(EntraUser.of(env, email)));
                 driver.findElement(By.cssSelector("input[type=submit]")).click();
-                new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> d.getPageSource().contains("has not been invited"));
+                new WebDriverWait(driver, Duration.ofSeconds(20)).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> d.getPageSource().contains("has not been invited"));
                 shot.accept("not-invited");
                 assertThat(driver.findElement(By.tagName("body")).getText())
                     .contains("This account has not been invited to Flowise. Ask your administrator for an invitation.");
@@ -141,7 +141,7 @@ class RealBrowserJourneysIT {
     }
 
     static void waitForUrl(WebDriver driver, String prefix) {
-        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().startsWith(prefix));
+        new WebDriverWait(driver, Duration.ofSeconds(20)).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> d.getCurrentUrl().startsWith(prefix));
     }
 
     static String json(EntraUser user) {
