@@ -60,7 +60,7 @@ class DeploymentConfigTest {
             Set<String> perEnvironmentInConf = new TreeSet<>(CONF.options().keySet());
             perEnvironmentInConf.retainAll(ServerConfig.PER_ENVIRONMENT);
             assertThat(perEnvironmentInConf).as("defaults an environment may override; no URLs, ports or secrets")
-                .containsExactlyInAnyOrder("db", "proxy-headers");
+                .containsExactlyInAnyOrder("db", "proxy-headers", "cache"); // cache=local: one node; a cluster sets ispn
         }
     }
 
@@ -248,7 +248,7 @@ class DeploymentConfigTest {
             assertThat(CONF.violations("probe", Map.of("spi-x-y", "z"))).singleElement().asString()
                 .contains("no per-environment option");
             assertThat(CONF.violations("Dockerfile", DeploymentFiles.dockerfileOptions(
-                "FROM x\nENV KC_METRICS_ENABLED=false \\\n    KC_DB=postgres\nRUN /opt/keycloak/bin/kc.sh build --cache=ispn\nCMD [\"start\", \"--optimized\", \"--log-level=debug\"]\n")))
+                "FROM x\nENV KC_METRICS_ENABLED=false \\\n    KC_DB=postgres\nRUN /opt/keycloak/bin/kc.sh build --health-enabled=false\nCMD [\"start\", \"--optimized\", \"--log-level=debug\"]\n")))
                 .hasSize(3);
         }
 

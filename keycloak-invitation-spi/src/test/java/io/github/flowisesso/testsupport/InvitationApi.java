@@ -24,7 +24,7 @@ public final class InvitationApi {
     private final Supplier<String> token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    InvitationApi(String baseUrl, Supplier<String> token) {
+    public InvitationApi(String baseUrl, Supplier<String> token) {
         this.baseUrl = baseUrl;
         this.token = token;
     }

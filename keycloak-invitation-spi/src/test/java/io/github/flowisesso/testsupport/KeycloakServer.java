@@ -42,6 +42,8 @@ public final class KeycloakServer implements AutoCloseable {
     private final int httpPort;
     private final int managementPort;
     private Process process;
+    /** Per-run options beyond {@link #startOptions}, e.g. a cluster node's cache and transport; checked like them. */
+    private final List<String> extraStartOptions = new ArrayList<>();
 
     public record Settings(Path distribution, Path repoRoot, List<Path> providerJars, Database database,
                            Map<String, String> environment, Path logDirectory, int httpPort,
@@ -114,6 +116,72 @@ public final class KeycloakServer implements AutoCloseable {
         return options;
     }
 
+    /**
+     * Adds per-environment start options (e.g. {@code --cache=ispn} and the node's JGroups bind address/port for a
+     * cluster test); they must be in {@link ServerConfig#PER_ENVIRONMENT} like every other option set here.
+     */
+    public KeycloakServer withStartOptions(String... options) {
+        config.requireOnlyPerEnvironment("KeycloakServer (extra start options)", List.of(options));
+        extraStartOptions.addAll(List.of(options));
+        return this;
+    }
+
+    /** Installs jars, configuration, themes and realm and runs {@code kc.sh build} if needed, without starting. */
+    public KeycloakServer prepare() {
+        try {
+            Files.createDirectories(settings.logDirectory());
+            installProviders();
+            installConfiguration();
+            installThemesAndRealm();
+            buildIfChanged();
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops the server gracefully and starts it again on the same ports and data (no database reset). */
+    public KeycloakServer restart() {
+        close();
+        try {
+            launch();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        awaitReady(Duration.ofMinutes(3));
+        return this;
+    }
+
+    /** Starts a stopped (or killed) server again on the same ports and data (no database reset). */
+    public KeycloakServer startAgain() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("still running");
+        }
+        return restart();
+    }
+
+    /** SIGKILL of the Keycloak JVM and its launcher script: a crash, no shutdown hooks, no graceful leave. */
+    public void kill() {
+        if (process == null) {
+            return;
+        }
+        List<ProcessHandle> children = process.descendants().toList();
+        children.forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            for (ProcessHandle child : children) {
+                child.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("Keycloak did not die", e);
+        }
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
     public String baseUrl() {
         return "http://127.0.0.1:" + httpPort;
     }
@@ -143,6 +211,7 @@ public final class KeycloakServer implements AutoCloseable {
             installThemesAndRealm();
             buildIfChanged();
             resetDatabase();
+            Files.deleteIfExists(logFile); // a restart of this server appends to it
             launch();
             awaitReady(Duration.ofMinutes(3));
             return this;
@@ -256,15 +325,19 @@ public final class KeycloakServer implements AutoCloseable {
     private void launch() throws IOException {
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start"));
         command.addAll(startOptions(config, settings.database(), httpPort, managementPort));
+        command.addAll(extraStartOptions);
         ProcessBuilder builder = new ProcessBuilder(command)
             .directory(home.toFile())
             .redirectErrorStream(true)
-            .redirectOutput(logFile.toFile());
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         Map<String, String> env = builder.environment();
         env.putIfAbsent("JAVA_OPTS_KC_HEAP", "-Xms256m -Xmx1g");
         env.putAll(settings.environment());
+        boolean first = process == null;
         process = builder.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "keycloak-stop"));
+        if (first) {
+            Runtime.getRuntime().addShutdownHook(new Thread(this::close, "keycloak-stop"));
+        }
     }
 
     private void awaitReady(Duration timeout) {

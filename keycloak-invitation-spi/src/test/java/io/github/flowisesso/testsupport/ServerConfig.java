@@ -37,6 +37,11 @@ public final class ServerConfig {
         "hostname", "hostname-admin", "hostname-strict",
         "http-host", "http-port", "http-management-port",
         "proxy-headers",
+        // Cache: keycloak.conf runs one node (cache=local); a cluster environment (several nodes behind a load
+        // balancer, or the two-node cluster test) switches on Keycloak's distributed cache (ispn, JGroups discovery
+        // through the database with the default jdbc-ping stack) and says where this node's transport listens.
+        "cache", "cache-embedded-network-bind-address", "cache-embedded-network-bind-port",
+        "cache-embedded-network-external-address", "cache-embedded-network-external-port",
         "bootstrap-admin-username", "bootstrap-admin-password",
         "bootstrap-admin-client-id", "bootstrap-admin-client-secret",
         // Deployment knobs of the extension with safe defaults in code: the tests shorten the retention job's
