@@ -106,7 +106,10 @@ public final class InvitationStore {
     public record Filter(InvitationStatus status, String email, boolean exactEmail) {
     }
 
-    /** One page, newest first; the id breaks ties so that paging is stable. Served by the (realm, created) index. */
+    /**
+     * One page, newest first; the id breaks ties so that paging is stable. Served by the (realm, created) index, or
+     * the (realm, status, created, expires) one with a status filter, read backwards until the page is full.
+     */
     public List<InvitationEntity> list(String realmId, Filter filter, long now, int first, int max) {
         TypedQuery<InvitationEntity> query = em.createQuery(
             "SELECT i FROM InvitationEntity i" + where(filter) + " ORDER BY i.createdAt DESC, i.id DESC", InvitationEntity.class);
@@ -114,8 +117,12 @@ public final class InvitationStore {
         return query.setFirstResult(first).setMaxResults(max).getResultList();
     }
 
+    /**
+     * {@code COUNT(*)}, not {@code COUNT(i)}: counting the id column makes PostgreSQL fetch every row from the table,
+     * counting rows lets it answer from the (realm, …) indexes alone (index-only scan).
+     */
     public long count(String realmId, Filter filter, long now) {
-        TypedQuery<Long> query = em.createQuery("SELECT COUNT(i) FROM InvitationEntity i" + where(filter), Long.class);
+        TypedQuery<Long> query = em.createQuery("SELECT COUNT(*) FROM InvitationEntity i" + where(filter), Long.class);
         bind(query, realmId, filter, now);
         return query.getSingleResult();
     }
