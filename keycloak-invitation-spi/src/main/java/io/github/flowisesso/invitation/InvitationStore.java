@@ -1,6 +1,7 @@
 package io.github.flowisesso.invitation;
 
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
 import jakarta.persistence.TypedQuery;
 import java.util.List;
 import java.util.Optional;
@@ -32,6 +33,15 @@ public final class InvitationStore {
         em.remove(invitation);
     }
 
+    /**
+     * Lets this transaction write its changes at commit (or at an explicit {@link #flush()}) instead of before every
+     * query: with hundreds of new rows pending, Hibernate's automatic flush checks every one of them before each
+     * lookup. Queries then do not see this transaction's unwritten rows; the caller must not need them to.
+     */
+    public void writeAtCommit() {
+        em.setFlushMode(FlushModeType.COMMIT);
+    }
+
     /** Writes pending changes now, so that a database refusal surfaces before an email goes out. */
     public void flush() {
         em.flush();
@@ -42,11 +52,12 @@ public final class InvitationStore {
         em.refresh(invitation);
     }
 
+    /**
+     * By primary key; a row of another realm is not found. Served from the request's persistence context when the
+     * row was read earlier in the same request (the gate's match, then the account's creation): no second query.
+     */
     public Optional<InvitationEntity> find(String realmId, String id) {
-        return em.createNamedQuery("invitation.byRealmAndId", InvitationEntity.class)
-            .setParameter("realmId", realmId)
-            .setParameter("id", id)
-            .getResultStream().findFirst();
+        return Optional.ofNullable(em.find(InvitationEntity.class, id)).filter(i -> i.getRealmId().equals(realmId));
     }
 
     /** PENDING invitations for an address, newest first; expired ones included, the caller decides. */
@@ -55,6 +66,29 @@ public final class InvitationStore {
             .setParameter("realmId", realmId)
             .setParameter("email", canonicalEmail)
             .getResultList();
+    }
+
+    /** PENDING invitations (expired ones included) for any of these addresses; one query for a bulk batch. */
+    public List<InvitationEntity> pendingFor(String realmId, java.util.Collection<String> canonicalEmails) {
+        if (canonicalEmails.isEmpty()) {
+            return List.of();
+        }
+        return em.createNamedQuery("invitation.pendingByRealmAndEmails", InvitationEntity.class)
+            .setParameter("realmId", realmId)
+            .setParameter("emails", canonicalEmails)
+            .getResultList();
+    }
+
+    /**
+     * PostgreSQL: fresh planner statistics for the table (ANALYZE), which also makes PostgreSQL drop the plans it
+     * cached for it. Other databases: nothing.
+     */
+    public void refreshStatistics() {
+        Object product = em.getEntityManagerFactory().getProperties().get("hibernate.dialect");
+        String dialect = product == null ? "" : product.toString();
+        if (dialect.toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
+            em.createNativeQuery("ANALYZE " + InvitationEntity.TABLE).executeUpdate();
+        }
     }
 
     public Optional<InvitationEntity> findByTokenHash(String tokenHash) {
