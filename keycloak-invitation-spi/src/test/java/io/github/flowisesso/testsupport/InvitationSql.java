@@ -5,6 +5,8 @@ import io.github.flowisesso.invitation.InvitationStatus;
 import io.github.flowisesso.invitation.InvitationStore;
 import io.github.flowisesso.invitation.LoginType;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.NamedNativeQueries;
+import jakarta.persistence.NamedNativeQuery;
 import jakarta.persistence.NamedQueries;
 import jakarta.persistence.NamedQuery;
 import java.lang.reflect.Constructor;
@@ -80,9 +82,15 @@ public final class InvitationSql implements AutoCloseable {
         factory = configuration.buildSessionFactory();
     }
 
-    /** The names of the named queries that {@link InvitationEntity} declares. */
+    /** The names of the named (JPQL and native) queries that {@link InvitationEntity} declares. */
     public static List<String> namedQueries() {
-        return Arrays.stream(InvitationEntity.class.getAnnotation(NamedQueries.class).value()).map(NamedQuery::name).toList();
+        List<String> names = new ArrayList<>(Arrays.stream(InvitationEntity.class.getAnnotation(NamedQueries.class).value())
+            .map(NamedQuery::name).toList());
+        NamedNativeQueries natives = InvitationEntity.class.getAnnotation(NamedNativeQueries.class);
+        if (natives != null) {
+            Arrays.stream(natives.value()).map(NamedNativeQuery::name).forEach(names::add);
+        }
+        return names;
     }
 
     /**
@@ -94,8 +102,10 @@ public final class InvitationSql implements AutoCloseable {
         String id = UUID.randomUUID().toString();
         long now = System.currentTimeMillis();
         Map<String, Consumer<InvitationStore>> operations = new LinkedHashMap<>();
-        operations.put("invitation.byRealmAndId", s -> s.find(realm, id));
+        operations.put("find by id (em.find)", s -> s.find(realm, id));
         operations.put("invitation.pendingByRealmAndEmail", s -> s.pendingFor(realm, "someone@example.com"));
+        operations.put("invitation.pendingByRealmAndEmails (bulk batch)",
+            s -> s.pendingFor(realm, List.of("a@example.com", "b@example.com", "c@example.com")));
         operations.put("invitation.byTokenHash", s -> s.findByTokenHash("0".repeat(64)));
         operations.put("invitation.claim", s -> s.claim(id, now));
         operations.put("invitation.recordAcceptedUser", s -> s.recordAcceptedUser(id, UUID.randomUUID().toString()));
