@@ -28,6 +28,9 @@ import jakarta.persistence.Table;
             + " AND i.status = io.github.flowisesso.invitation.InvitationStatus.PENDING"),
     @NamedQuery(name = "invitation.byTokenHash",
         query = "SELECT i FROM InvitationEntity i WHERE i.tokenHash = :tokenHash"),
+    // Retention, one bounded batch at a time: the oldest expiries first, read along IDX_FLOWISE_INVITATION_EXPIRES.
+    @NamedQuery(name = "invitation.expiredBefore",
+        query = "SELECT i.id FROM InvitationEntity i WHERE i.expiresAt < :cutoff ORDER BY i.expiresAt"),
 })
 /*
  * Updates and deletes are native SQL: Hibernate 7 caches the translation of JPQL selects but translates a JPQL
@@ -54,9 +57,9 @@ import jakarta.persistence.Table;
             + " WHERE REALM_ID = :realmId AND ID = :id AND STATUS = 'PENDING'",
         hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
     // Retention: whatever its state, a row goes once its expiry lies further back than the retention period
-    // (an accepted invitation was accepted before it expired). Index IDX_FLOWISE_INVITATION_EXPIRES.
-    @NamedNativeQuery(name = "invitation.deleteExpiredBefore",
-        query = "DELETE FROM FLOWISE_INVITATION WHERE EXPIRES_AT < :cutoff",
+    // (an accepted invitation was accepted before it expired); by primary key, a batch found by invitation.expiredBefore.
+    @NamedNativeQuery(name = "invitation.deleteByIds",
+        query = "DELETE FROM FLOWISE_INVITATION WHERE ID IN (:ids)",
         hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
 })
 public class InvitationEntity {

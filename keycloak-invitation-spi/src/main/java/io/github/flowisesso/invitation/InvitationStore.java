@@ -126,10 +126,26 @@ public final class InvitationStore {
             .executeUpdate() == 1;
     }
 
-    /** Deletes every invitation, of any realm and state, that expired before {@code cutoff}. */
-    public int deleteExpiredBefore(long cutoff) {
-        return em.createNamedQuery("invitation.deleteExpiredBefore")
+    /**
+     * Ids of at most {@code max} invitations, of any realm and state, that expired before {@code cutoff}, oldest
+     * first. Retention deletes in such batches: each transaction stays short, and the ordered, limited read follows
+     * the expiry index however much of the table has expired (one unbounded DELETE … WHERE expires_at &lt; ? let
+     * PostgreSQL's generic plan fall back to a sequential scan, QueryPlanIT).
+     */
+    public List<String> expiredBefore(long cutoff, int max) {
+        return em.createNamedQuery("invitation.expiredBefore", String.class)
             .setParameter("cutoff", cutoff)
+            .setMaxResults(max)
+            .getResultList();
+    }
+
+    /** Deletes these invitations (by primary key); returns how many there were. */
+    public int delete(java.util.Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return em.createNamedQuery("invitation.deleteByIds")
+            .setParameter("ids", ids)
             .executeUpdate();
     }
 
