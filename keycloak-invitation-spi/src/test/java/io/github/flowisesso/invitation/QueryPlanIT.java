@@ -127,7 +127,7 @@ class QueryPlanIT {
     @TestFactory
     Stream<DynamicTest> noStatementScansTheTable() {
         return statements.stream().filter(s -> !s.isInsert()).map(statement -> DynamicTest.dynamicTest(
-            statement.operation() + ": " + statement.sql(), () -> {
+            statement.operation() + ": " + abbreviated(statement.sql()), () -> {
                 String plan = genericPlan(db, statement);
                 record(statement, plan);
                 assertThat(plan).as("generic plan of %s%n%s%n%s", statement.operation(), statement.sql(), plan)
@@ -143,7 +143,7 @@ class QueryPlanIT {
     @TestFactory
     Stream<DynamicTest> realmStatementsReadOnlyThatRealm() {
         return statements.stream().filter(s -> s.sql().matches("(?s).*REALM_ID\\s*=\\s*\\?.*")).map(statement -> DynamicTest.dynamicTest(
-            statement.operation() + ": " + statement.sql(), () -> {
+            statement.operation() + ": " + abbreviated(statement.sql()), () -> {
                 String plan = genericPlan(db, statement);
                 assertThat(plan).as("generic plan of %s%n%s%n%s", statement.operation(), statement.sql(), plan)
                     .containsPattern("(Index|Recheck) Cond: \\(+(realm_id|id\\)::text = |expires_at > )");
@@ -154,6 +154,10 @@ class QueryPlanIT {
     private static synchronized void record(Statement statement, String plan) throws java.io.IOException {
         java.nio.file.Files.writeString(plansFile(), "-- " + statement.operation() + "\n" + statement.sql() + "\n" + plan + "\n\n",
             java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    private static String abbreviated(String sql) {
+        return sql.length() <= 200 ? sql : sql.substring(0, 200) + "…";
     }
 
     private static java.nio.file.Path plansFile() {
