@@ -60,7 +60,7 @@ public final class Benchmarks {
 
             if (only.contains("startup")) {
                 t = System.nanoTime();
-                StartupBenchmark.run(with, without, pg, report, setting("bench.startup.rounds", 5));
+                StartupBenchmark.run(with, without, pg, report, setting("bench.startup.rounds", 7));
                 timings.add("startup: " + seconds(t));
             }
             if (only.contains("memory")) {
