@@ -1,6 +1,7 @@
 package io.github.flowisesso.invitation;
 
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
 import jakarta.persistence.TypedQuery;
 import java.util.List;
 import java.util.Optional;
@@ -32,6 +33,15 @@ public final class InvitationStore {
         em.remove(invitation);
     }
 
+    /**
+     * Lets this transaction write its changes at commit (or at an explicit {@link #flush()}) instead of before every
+     * query: with hundreds of new rows pending, Hibernate's automatic flush checks every one of them before each
+     * lookup. Queries then do not see this transaction's unwritten rows; the caller must not need them to.
+     */
+    public void writeAtCommit() {
+        em.setFlushMode(FlushModeType.COMMIT);
+    }
+
     /** Writes pending changes now, so that a database refusal surfaces before an email goes out. */
     public void flush() {
         em.flush();
@@ -42,11 +52,12 @@ public final class InvitationStore {
         em.refresh(invitation);
     }
 
+    /**
+     * By primary key; a row of another realm is not found. Served from the request's persistence context when the
+     * row was read earlier in the same request (the gate's match, then the account's creation): no second query.
+     */
     public Optional<InvitationEntity> find(String realmId, String id) {
-        return em.createNamedQuery("invitation.byRealmAndId", InvitationEntity.class)
-            .setParameter("realmId", realmId)
-            .setParameter("id", id)
-            .getResultStream().findFirst();
+        return Optional.ofNullable(em.find(InvitationEntity.class, id)).filter(i -> i.getRealmId().equals(realmId));
     }
 
     /** PENDING invitations for an address, newest first; expired ones included, the caller decides. */
@@ -63,6 +74,29 @@ public final class InvitationStore {
             .setParameter("realmId", realmId)
             .setParameter("email", canonicalEmail)
             .getResultList();
+    }
+
+    /** PENDING invitations (expired ones included) for any of these addresses; one query for a bulk batch. */
+    public List<InvitationEntity> pendingFor(String realmId, java.util.Collection<String> canonicalEmails) {
+        if (canonicalEmails.isEmpty()) {
+            return List.of();
+        }
+        return em.createNamedQuery("invitation.pendingByRealmAndEmails", InvitationEntity.class)
+            .setParameter("realmId", realmId)
+            .setParameter("emails", canonicalEmails)
+            .getResultList();
+    }
+
+    /**
+     * PostgreSQL: fresh planner statistics for the table (ANALYZE), which also makes PostgreSQL drop the plans it
+     * cached for it. Other databases: nothing.
+     */
+    public void refreshStatistics() {
+        Object product = em.getEntityManagerFactory().getProperties().get("hibernate.dialect");
+        String dialect = product == null ? "" : product.toString();
+        if (dialect.toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
+            em.createNativeQuery("ANALYZE " + InvitationEntity.TABLE).executeUpdate();
+        }
     }
 
     public Optional<InvitationEntity> findByTokenHash(String tokenHash) {
@@ -101,10 +135,26 @@ public final class InvitationStore {
             .executeUpdate() == 1;
     }
 
-    /** Deletes every invitation, of any realm and state, that expired before {@code cutoff}. */
-    public int deleteExpiredBefore(long cutoff) {
-        return em.createNamedQuery("invitation.deleteExpiredBefore")
+    /**
+     * Ids of at most {@code max} invitations, of any realm and state, that expired before {@code cutoff}, oldest
+     * first. Retention deletes in such batches: each transaction stays short, and the ordered, limited read follows
+     * the expiry index however much of the table has expired (one unbounded DELETE … WHERE expires_at &lt; ? let
+     * PostgreSQL's generic plan fall back to a sequential scan, QueryPlanIT).
+     */
+    public List<String> expiredBefore(long cutoff, int max) {
+        return em.createNamedQuery("invitation.expiredBefore", String.class)
             .setParameter("cutoff", cutoff)
+            .setMaxResults(max)
+            .getResultList();
+    }
+
+    /** Deletes these invitations (by primary key); returns how many there were. */
+    public int delete(java.util.Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return em.createNamedQuery("invitation.deleteByIds")
+            .setParameter("ids", ids)
             .executeUpdate();
     }
 
@@ -115,7 +165,10 @@ public final class InvitationStore {
     public record Filter(InvitationStatus status, String email, boolean exactEmail) {
     }
 
-    /** One page, newest first; the id breaks ties so that paging is stable. Served by the (realm, created) index. */
+    /**
+     * One page, newest first; the id breaks ties so that paging is stable. Served by the (realm, created) index, or
+     * the (realm, status, created, expires) one with a status filter, read backwards until the page is full.
+     */
     public List<InvitationEntity> list(String realmId, Filter filter, long now, int first, int max) {
         TypedQuery<InvitationEntity> query = em.createQuery(
             "SELECT i FROM InvitationEntity i" + where(filter) + " ORDER BY i.createdAt DESC, i.id DESC", InvitationEntity.class);
@@ -123,8 +176,12 @@ public final class InvitationStore {
         return query.setFirstResult(first).setMaxResults(max).getResultList();
     }
 
+    /**
+     * {@code COUNT(*)}, not {@code COUNT(i)}: counting the id column makes PostgreSQL fetch every row from the table,
+     * counting rows lets it answer from the (realm, …) indexes alone (index-only scan).
+     */
     public long count(String realmId, Filter filter, long now) {
-        TypedQuery<Long> query = em.createQuery("SELECT COUNT(i) FROM InvitationEntity i" + where(filter), Long.class);
+        TypedQuery<Long> query = em.createQuery("SELECT COUNT(*) FROM InvitationEntity i" + where(filter), Long.class);
         bind(query, realmId, filter, now);
         return query.getSingleResult();
     }

@@ -1,5 +1,6 @@
 package io.github.flowisesso.rest;
 
+import io.github.flowisesso.invitation.InvitationStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,11 +49,25 @@ final class BulkInvitations {
             List<Map<String, Object>> answers = new ArrayList<>(batch.size());
             try {
                 KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), session.getContext(), batchSession -> {
+                    // The rows are written when the batch commits: no flush (and no dirty check of every row so far)
+                    // before each of the row's own lookups, which made a batch quadratic in its size.
+                    InvitationStore.of(batchSession).writeAtCommit();
                     RealmModel realm = batchSession.realms().getRealm(realmId);
                     InvitationRules rules = new InvitationRules(batchSession, realm, config, auth);
                     InvitationIssuer issuer = new InvitationIssuer(batchSession, realm, inviter, links);
+                    // Validate first, then ask the database once for the pending invitations of the whole batch
+                    // instead of once per row.
+                    List<Object> validated = new ArrayList<>(batch.size());
+                    List<String> emails = new ArrayList<>(batch.size());
                     for (BulkRow row : batch) {
-                        answers.add(handle(row, rules, issuer, sendEmailByDefault));
+                        validated.add(validate(row, rules));
+                        if (validated.get(validated.size() - 1) instanceof ValidInvitation valid) {
+                            emails.add(valid.email());
+                        }
+                    }
+                    issuer.preloadPending(emails);
+                    for (int i = 0; i < batch.size(); i++) {
+                        answers.add(handle(batch.get(i), validated.get(i), issuer, sendEmailByDefault));
                     }
                 });
                 results.addAll(answers);
@@ -66,16 +81,48 @@ final class BulkInvitations {
             }
         }
         int created = (int) results.stream().filter(r -> r.containsKey("created")).count();
+        if (created >= STATISTICS_REFRESH_ROWS) {
+            refreshStatistics();
+        }
         return new Outcome(results, created, results.size() - created);
     }
 
-    private static Map<String, Object> handle(BulkRow row, InvitationRules rules, InvitationIssuer issuer, boolean sendEmailByDefault) {
+    /** Rows after which a bulk call refreshes the table's planner statistics. */
+    static final int STATISTICS_REFRESH_ROWS = 1_000;
+
+    /**
+     * A large import changes the table faster than autovacuum re-analyses it, and PostgreSQL keeps using the plans
+     * it cached while the table was small (sequential scans). The gate's lookups would pay for that until the next
+     * autovacuum run; refreshing the statistics now makes every node replan at once. Failure is harmless.
+     */
+    private void refreshStatistics() {
+        try {
+            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), session.getContext(),
+                s -> InvitationStore.of(s).refreshStatistics());
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "Bulk invitations: statistics not refreshed");
+        }
+    }
+
+    /** A row's {@link ValidInvitation}, or the {@link InvitationError} that refuses it. */
+    private static Object validate(BulkRow row, InvitationRules rules) {
         if (row.error() != null) {
-            return failure(row.row(), row.error());
+            return row.error();
+        }
+        try {
+            return rules.validate(row.input());
+        } catch (InvitationError e) {
+            return e;
+        }
+    }
+
+    private static Map<String, Object> handle(BulkRow row, Object validated, InvitationIssuer issuer, boolean sendEmailByDefault) {
+        if (validated instanceof InvitationError error) {
+            return failure(row.row(), error);
         }
         try {
             boolean sendEmail = row.input().sendEmail() != null ? row.input().sendEmail() : sendEmailByDefault;
-            InvitationIssuer.Issued issued = issuer.create(rules.validate(row.input()), sendEmail);
+            InvitationIssuer.Issued issued = issuer.create((ValidInvitation) validated, sendEmail);
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("row", row.row());
             answer.put("created", issued.invitation().getId());

@@ -7,6 +7,11 @@ import io.github.flowisesso.invitation.InvitationStore;
 import io.github.flowisesso.invitation.InvitationTokens;
 import io.github.flowisesso.invitation.LoginType;
 import io.github.flowisesso.invitation.StringLists;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
@@ -33,6 +38,14 @@ final class InvitationIssuer {
     private final InvitationStore store;
     private final Inviter inviter;
     private final InvitationLinks links;
+    /**
+     * Pending, unexpired invitations this issuer knows of (email → id): those it created in its transaction (a bulk
+     * batch writes its rows at commit, so a later row would not find an earlier one in the database) and those
+     * {@link #preloadPending} read for a whole batch.
+     */
+    private final Map<String, String> knownPending = new HashMap<>();
+    /** Addresses whose pending invitations are all in {@link #knownPending}: no query per row for them. */
+    private final Set<String> preloaded = new HashSet<>();
 
     InvitationIssuer(KeycloakSession session, RealmModel realm, Inviter inviter, InvitationLinks links) {
         this.session = session;
@@ -66,11 +79,13 @@ final class InvitationIssuer {
         invitation.setExpiresAt(now + TimeUnit.HOURS.toMillis(valid.expiresInHours()));
         invitation.setCreatedBy(inviter.username());
         store.add(invitation);
+        knownPending.put(invitation.getEmail(), invitation.getId());
         try {
             return deliver(invitation, token, sendEmail, now, "nothing was stored");
         } catch (InvitationError e) {
             // No email, no invitation: the caller retries or creates with sendEmail=false.
             store.discard(invitation);
+            knownPending.remove(invitation.getEmail());
             throw e;
         }
     }
@@ -102,14 +117,27 @@ final class InvitationIssuer {
             ? "; create a new invitation instead" : "; there is nothing to resend"));
     }
 
+    /** A bulk batch: one query for the pending invitations of all its addresses instead of one per row. */
+    void preloadPending(List<String> emails) {
+        long now = Time.currentTimeMillis();
+        store.pendingFor(realm.getId(), emails).stream()
+            .filter(i -> i.getExpiresAt() > now)
+            .forEach(i -> knownPending.putIfAbsent(i.getEmail(), i.getId()));
+        preloaded.addAll(emails);
+    }
+
     private void refuseIfPendingElsewhere(String email, String exceptId, long now) {
-        store.pendingFor(realm.getId(), email).stream()
-            .filter(i -> i.getExpiresAt() > now && !i.getId().equals(exceptId))
-            .findFirst()
-            .ifPresent(i -> {
-                throw InvitationError.conflict(InvitationError.INVITATION_EXISTS, InvitationInput.EMAIL,
-                    "A pending invitation for this email exists (id " + i.getId() + "): resend it instead");
-            });
+        String pendingId = knownPending.get(email);
+        if (pendingId == null && !preloaded.contains(email)) {
+            pendingId = store.pendingFor(realm.getId(), email).stream()
+                .filter(i -> i.getExpiresAt() > now && !i.getId().equals(exceptId))
+                .map(InvitationEntity::getId)
+                .findFirst().orElse(null);
+        }
+        if (pendingId != null && !pendingId.equals(exceptId)) {
+            throw InvitationError.conflict(InvitationError.INVITATION_EXISTS, InvitationInput.EMAIL,
+                "A pending invitation for this email exists (id " + pendingId + "): resend it instead");
+        }
     }
 
     private void refuseIfUserExists(String email) {

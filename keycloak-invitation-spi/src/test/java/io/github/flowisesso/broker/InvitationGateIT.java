@@ -68,6 +68,12 @@ class InvitationGateIT {
             assertThat(env.realm().users().get(user.getId()).groups()).extracting(GroupRepresentation::getName).containsExactly(group);
             Map<String, Object> stored = env.invitations().get(invitation.id());
             assertThat(stored).containsEntry("status", "ACCEPTED").containsEntry("acceptedUserId", user.getId());
+            // One enrolment event: Keycloak's own IDENTITY_PROVIDER_FIRST_LOGIN, carrying the invitation.
+            List<EventRepresentation> enrolled = env.realm().getEvents(List.of("IDENTITY_PROVIDER_FIRST_LOGIN"),
+                null, user.getId(), null, null, null, 0, 100);
+            assertThat(enrolled).as("IDENTITY_PROVIDER_FIRST_LOGIN events of the new account").singleElement()
+                .satisfies(e -> assertThat(e.getDetails()).containsEntry("invitation_id", invitation.id())
+                    .containsEntry("reason", "invitation_accepted").containsEntry("identity_provider", TestEnvironment.IDP_ALIAS));
         }
 
         @Test
