@@ -106,11 +106,12 @@ public final class InvitationSql implements AutoCloseable {
         operations.put("invitation.pendingByRealmAndEmail", s -> s.pendingFor(realm, "someone@example.com"));
         operations.put("invitation.pendingByRealmAndEmails (bulk batch)",
             s -> s.pendingFor(realm, List.of("a@example.com", "b@example.com", "c@example.com")));
+        operations.put("invitation.acceptedByRealmAndEmail", s -> s.acceptedFor(realm, "someone@example.com"));
         operations.put("invitation.byTokenHash", s -> s.findByTokenHash("0".repeat(64)));
         operations.put("invitation.claim", s -> s.claim(id, now));
         operations.put("invitation.recordAcceptedUser", s -> s.recordAcceptedUser(id, UUID.randomUUID().toString()));
         operations.put("invitation.revoke", s -> s.revoke(realm, id));
-        operations.put("invitation.replaceToken", s -> s.replaceToken(realm, id, "1".repeat(64), now));
+        operations.put("invitation.replaceToken", s -> s.replaceToken(realm, id, "1".repeat(64), now, true));
         operations.put("invitation.expiredBefore (retention batch)", s -> s.expiredBefore(now, 1000));
         operations.put("invitation.deleteByIds (retention batch)",
             s -> s.delete(java.util.stream.IntStream.range(0, 1000).mapToObj(i -> UUID.randomUUID().toString()).toList()));
