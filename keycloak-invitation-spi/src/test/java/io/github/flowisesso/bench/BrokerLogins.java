@@ -61,6 +61,18 @@ final class BrokerLogins {
         this.audience = audience;
     }
 
+    /**
+     * A non-interactive stand-in (tokens carry the claims queued with {@code enqueueCallback}) on Netty, which sends
+     * with TCP_NODELAY: the default MockWebServer writes a response in pieces with Nagle's algorithm on, and the
+     * receiver's delayed ACK then stalled a random share of Keycloak's token requests by ~40 ms, which made the
+     * sign-in times bimodal (measured per hop: the broker endpoint at ~12 ms or ~50 ms).
+     */
+    static no.nav.security.mock.oauth2.MockOAuth2Server standIn() {
+        no.nav.security.mock.oauth2.OAuth2Config defaults = new no.nav.security.mock.oauth2.OAuth2Config();
+        return new no.nav.security.mock.oauth2.MockOAuth2Server(new no.nav.security.mock.oauth2.OAuth2Config(false, null, null,
+            false, defaults.getTokenProvider(), java.util.Set.of(), new no.nav.security.mock.oauth2.http.NettyWrapper()));
+    }
+
     /** Claims as an Entra tenant issues them for one person (verified email via xms_edov and email_verified). */
     static Map<String, Object> entraClaims(String tenantId, String oid, String email) {
         Map<String, Object> claims = new LinkedHashMap<>();
@@ -142,7 +154,8 @@ final class BrokerLogins {
     }
 
     static void printHops() {
-        HOPS.forEach((k, v) -> System.out.printf("%-90s n=%d median=%.2f ms%n", k, v.n(), v.median() / 1e6));
+        HOPS.forEach((k, v) -> System.out.printf("%-90s n=%d p10=%.2f p25=%.2f median=%.2f p75=%.2f p90=%.2f ms%n", k, v.n(),
+            v.quantile(0.1) / 1e6, v.quantile(0.25) / 1e6, v.median() / 1e6, v.quantile(0.75) / 1e6, v.quantile(0.9) / 1e6));
     }
 
     private void logout(String refreshToken) {

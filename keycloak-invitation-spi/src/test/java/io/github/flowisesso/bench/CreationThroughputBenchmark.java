@@ -30,7 +30,7 @@ final class CreationThroughputBenchmark {
             with `{"username", "email", "firstName", "lastName", "enabled": true}` (B), each request a new address,
             the bootstrap admin's bearer token (refreshed by the admin client), admin events on as in the shipped realm.
             A block is a fixed number of requests issued by c client threads; its throughput is requests ÷ wall time
-            of the block. Each round runs a block of A, of B and of A again (A'), in rotated order.
+            of the block. Each round runs a block of A, of B and of A again (A'), in shuffled order.
             """);
         List<List<String>> rows = new ArrayList<>();
         for (int c : concurrencies) {

@@ -79,7 +79,8 @@ final class GateOverheadBenchmark {
         report.paragraph("""
             A browser-free client (java.net.http, cookies and redirects by hand) signs in as Flowise would: authorization
             request with PKCE and `kc_idp_hint` → Keycloak → Entra stand-in (mock-oauth2-server, non-interactive: the
-            token it issues carries the claims queued for this sign-in) → Keycloak's broker endpoint → first broker
+            token it issues carries the claims queued for this sign-in; on its Netty server, since the default one's
+            Nagle + delayed-ACK stalls added ~40 ms to a random share of sign-ins) → Keycloak's broker endpoint → first broker
             login flow → authorization code → token request. One server, one stand-in tenant, two identity providers of
             the same type (`entra-id`): **A** = `entra` with the shipped flow *invitation first broker login* (gate
             lookup, conditional claim, Keycloak's user creation, login type, Entra attributes, accepted event);
@@ -101,7 +102,7 @@ final class GateOverheadBenchmark {
             shown in the fourth row.
             """);
         report.paragraph(String.format("Rounds: %d warm-up (discarded), then %d (first login%s) and %d (returning%s) "
-                + "measured; each round runs every variant once, in rotated order. Took %d s and %d s.", warmup,
+                + "measured; each round runs every variant once, in shuffled order. Took %d s and %d s.", warmup,
             first.rounds(), first.stoppedEarly() ? ", time budget reached" : "", again.rounds(),
             again.stoppedEarly() ? ", time budget reached" : "", first.took().toSeconds(), again.took().toSeconds()));
         report.table(Comparison.header("A", "B"), List.of(firstLogin.durationRow(), returningLogin.durationRow(),

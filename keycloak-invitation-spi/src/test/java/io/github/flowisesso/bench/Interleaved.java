@@ -8,9 +8,11 @@ import java.util.Map;
 import java.util.function.IntToLongFunction;
 
 /**
- * Runs variants in rounds, each round once every variant, the order rotated from round to round (A B A' / B A' A /
- * A' A B …), so that drift of the machine falls on every variant alike and no variant always runs first. Bounded
- * in rounds and in time; warm-up rounds are run and thrown away.
+ * Runs variants in rounds, each round once every variant, in an order shuffled from round to round (seeded, so a
+ * run can be repeated), so that drift of the machine falls on every variant alike and no variant always runs
+ * first or always after the same other one (a fixed rotation keeps neighbours fixed, and what one variant leaves
+ * behind, garbage or a busy database backend, then always lands on the same next one). Bounded in rounds and in
+ * time; warm-up rounds are run and thrown away.
  */
 final class Interleaved {
 
@@ -32,8 +34,9 @@ final class Interleaved {
     static Result run(List<Variant> variants, int warmupRounds, int rounds, Duration budget) {
         long start = System.nanoTime();
         int sample = 0;
+        java.util.Random order = new java.util.Random(20261126L);
         for (int round = 0; round < warmupRounds; round++) {
-            for (Variant variant : rotated(variants, round)) {
+            for (Variant variant : shuffled(variants, order)) {
                 variant.measure().applyAsLong(sample++);
             }
         }
@@ -45,7 +48,7 @@ final class Interleaved {
             if (System.nanoTime() > deadline) {
                 break;
             }
-            for (Variant variant : rotated(variants, round)) {
+            for (Variant variant : shuffled(variants, order)) {
                 samples.get(variant.name()).add(variant.measure().applyAsLong(sample++));
             }
             done++;
@@ -68,6 +71,12 @@ final class Interleaved {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    static <T> List<T> shuffled(List<T> items, java.util.Random random) {
+        List<T> out = new ArrayList<>(items);
+        java.util.Collections.shuffle(out, random);
+        return out;
     }
 
     static <T> List<T> rotated(List<T> items, int round) {

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.OAuth2Config;
 import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
 import org.keycloak.representations.idm.AuthenticationFlowRepresentation;
 import org.keycloak.representations.idm.IdentityProviderRepresentation;
@@ -47,7 +46,7 @@ final class MainServer implements AutoCloseable {
     MainServer(BenchKeycloak distribution, String dbUrl, Path repoRoot) throws IOException {
         this.dbUrl = dbUrl;
         this.samplesDir = distribution.home().getParent().resolve("samples");
-        entra = new MockOAuth2Server(new OAuth2Config()); // interactiveLogin=false: tokens carry the queued claims
+        entra = BrokerLogins.standIn();
         int entraPort = FreePorts.next();
         entra.start(java.net.InetAddress.getLoopbackAddress(), entraPort);
         String authorityHost = "http://127.0.0.1:" + entraPort;

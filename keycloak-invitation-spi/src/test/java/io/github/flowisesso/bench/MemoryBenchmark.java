@@ -12,7 +12,6 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.OAuth2Config;
 import org.keycloak.admin.client.resource.RealmResource;
 import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
 import org.keycloak.representations.idm.AuthenticationFlowRepresentation;
@@ -82,7 +81,7 @@ final class MemoryBenchmark {
                            int logins, boolean withExtension) throws Exception {
         long started = System.nanoTime();
         pg.createDatabase(database);
-        MockOAuth2Server idp = new MockOAuth2Server(new OAuth2Config());
+        MockOAuth2Server idp = BrokerLogins.standIn();
         idp.start(java.net.InetAddress.getLoopbackAddress(), FreePorts.next());
         String adminSecret = UUID.randomUUID().toString();
         Map<String, String> env = BenchKeycloak.adminEnvironment("bench-admin", adminSecret);
