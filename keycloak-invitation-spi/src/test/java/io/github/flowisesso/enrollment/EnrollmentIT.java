@@ -211,7 +211,9 @@ class EnrollmentIT {
             pool.shutdown();
 
             assertThat(results).filteredOn(s -> s == 303).hasSize(1);
-            assertThat(results).filteredOn(s -> s != 303).containsOnly(410);
+            // A loser that reaches the claim while the winner's transaction is open gets "no longer valid" (410); one
+            // that arrives after the winner committed already finds the account (409). Which, is timing.
+            assertThat(results).filteredOn(s -> s != 303).isNotEmpty().allMatch(s -> s == 410 || s == 409);
             onlyAccount(env, email);
             assertThat(env.invitations().get(invitation.id())).containsEntry("status", "ACCEPTED");
         }
