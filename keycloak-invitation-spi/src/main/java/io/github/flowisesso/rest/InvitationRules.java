@@ -95,8 +95,8 @@ final class InvitationRules {
             }
             return null;
         }
-        List<IdentityProviderModel> enabled = enabledProviders();
         if (alias == null) {
+            List<IdentityProviderModel> enabled = enabledProviders();
             if (enabled.size() == 1) {
                 return enabled.get(0).getAlias();
             }
@@ -104,9 +104,13 @@ final class InvitationRules {
                 ? "'identityProvider': the realm has no enabled identity provider, which an SSO invitation needs"
                 : "'identityProvider' is required: the realm has " + enabled.size() + " enabled identity providers");
         }
-        return enabled.stream().map(IdentityProviderModel::getAlias).filter(alias::equals).findFirst()
-            .orElseThrow(() -> InvitationError.invalid(InvitationInput.IDENTITY_PROVIDER,
-                "'identityProvider': no enabled identity provider '" + alias + "' in this realm"));
+        // A named provider: Keycloak's (cached) lookup by alias, not a query for all of the realm's providers.
+        IdentityProviderModel named = session.identityProviders().getByAlias(alias);
+        if (named == null || !named.isEnabled()) {
+            throw InvitationError.invalid(InvitationInput.IDENTITY_PROVIDER,
+                "'identityProvider': no enabled identity provider '" + alias + "' in this realm");
+        }
+        return named.getAlias();
     }
 
     private List<IdentityProviderModel> enabledProviders() {

@@ -89,7 +89,7 @@ public final class Benchmarks {
                         t = System.nanoTime();
                         CreationThroughputBenchmark.run(server, report,
                             Arrays.stream(setting("bench.create.concurrency", "1,4,16").split(",")).map(String::trim).map(Integer::valueOf).toList(),
-                            setting("bench.create.rounds", 5), setting("bench.create.block", 100),
+                            setting("bench.create.rounds", 5), setting("bench.create.block", 300),
                             setting("bench.bulk.rows", 10_000), setting("bench.bulk.calls", 3), setting("bench.bulk.importRows", 2_000),
                             Duration.ofSeconds(setting("bench.create.budget.seconds", 240)));
                         timings.add("creation throughput: " + seconds(t));

@@ -43,8 +43,12 @@ final class Report {
         return goals;
     }
 
+    /** The sections in the order of their numbers (1. … 5.), whatever order the benchmarks ran in. */
     String body() {
-        return body.toString();
+        String[] parts = body.toString().split("(?=\n## )");
+        return java.util.Arrays.stream(parts)
+            .sorted(java.util.Comparator.comparing(part -> part.strip().replaceFirst("^## ", "")))
+            .collect(java.util.stream.Collectors.joining());
     }
 
     static String ms(double nanos) {

@@ -247,8 +247,9 @@ class EnrollmentIT {
             pool.shutdown();
 
             assertThat(results).filteredOn(s -> s == 303).hasSize(1);
-            // Losers see "no longer valid" (410), or "account exists" (409) when they start after the winner committed.
-            assertThat(results).filteredOn(s -> s != 303).allMatch(s -> s == 410 || s == 409);
+            // A loser that reaches the claim while the winner's transaction is open gets "no longer valid" (410); one
+            // that arrives after the winner committed already finds the account (409). Which, is timing.
+            assertThat(results).filteredOn(s -> s != 303).isNotEmpty().allMatch(s -> s == 410 || s == 409);
             onlyAccount(env, email);
             assertThat(env.invitations().get(invitation.id())).containsEntry("status", "ACCEPTED");
         }
