@@ -1,6 +1,5 @@
 package io.github.flowisesso.broker;
 
-import io.github.flowisesso.entra.EntraClaims;
 import io.github.flowisesso.invitation.InvitationEntity;
 import io.github.flowisesso.invitation.InvitationGrants;
 import io.github.flowisesso.invitation.InvitationStore;
@@ -89,7 +88,6 @@ final class InvitedUserCreator extends IdpCreateUserIfUniqueAuthenticator {
         InvitationStore store = InvitationStore.of(session);
         Optional<InvitationEntity> invitation = store.find(realm.getId(), invitationId);
         invitation.ifPresent(i -> InvitationGrants.apply(session, realm, user, i));
-        EntraClaims.bind(user, brokerContext);
         store.recordAcceptedUser(invitationId, user.getId());
         // Keycloak records IDENTITY_PROVIDER_FIRST_LOGIN itself when this flow succeeds; the invitation rides on
         // that event rather than on a second event of the same type (one insert less per enrolment).

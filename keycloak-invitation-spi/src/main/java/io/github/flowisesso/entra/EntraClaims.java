@@ -7,7 +7,6 @@ import java.util.Optional;
 import org.keycloak.broker.oidc.OIDCIdentityProvider;
 import org.keycloak.broker.provider.BrokeredIdentityContext;
 import org.keycloak.models.IdentityProviderModel;
-import org.keycloak.models.UserModel;
 import org.keycloak.representations.JsonWebToken;
 
 /**
@@ -53,20 +52,6 @@ public final class EntraClaims {
     /** User attributes (read-only in the user profile) that keep the Entra identity beside the federated link. */
     public static final String TENANT_ATTRIBUTE = "entra_tid";
     public static final String OBJECT_ID_ATTRIBUTE = "entra_oid";
-
-    /** Records which Entra tenant and object the account was enrolled from; audit and support, never matching. */
-    public static void bind(UserModel user, BrokeredIdentityContext identity) {
-        if (!isEntra(identity.getIdpConfig())) {
-            return;
-        }
-        Map<String, Object> claims = of(identity);
-        if (claims.get("tid") instanceof String tid) {
-            user.setSingleAttribute(TENANT_ATTRIBUTE, tid);
-        }
-        if (claims.get("oid") instanceof String oid) {
-            user.setSingleAttribute(OBJECT_ID_ATTRIBUTE, oid);
-        }
-    }
 
     private static boolean inVerifiedDomain(String email, String domains) {
         if (email == null || domains == null || domains.isBlank()) {

@@ -1,13 +1,18 @@
 package io.github.flowisesso.entra;
 
 import io.github.flowisesso.invitation.EmailAddresses;
+import io.github.flowisesso.logintype.BrokeredLoginTypeCheck;
+import java.util.Map;
 import org.keycloak.broker.oidc.OIDCIdentityProvider;
 import org.keycloak.broker.provider.BrokeredIdentityContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
-/** Keycloak's OIDC broker with Entra's rules for email: canonical form, verified only as Entra vouches. */
+/**
+ * Keycloak's OIDC broker with Entra's rules: canonical email, verified only as Entra vouches, the Entra tenant and
+ * object kept on the account it creates, and the login type enforced on every return.
+ */
 final class EntraIdIdentityProvider extends OIDCIdentityProvider {
 
     EntraIdIdentityProvider(KeycloakSession session, EntraIdConfig config) {
@@ -19,6 +24,23 @@ final class EntraIdIdentityProvider extends OIDCIdentityProvider {
         super.preprocessFederatedIdentity(session, realm, context);
         // Match and store the canonical address; a non-canonicalisable one stays as-is and matches nothing.
         EmailAddresses.canonical(context.getEmail()).ifPresent(context::setEmail);
+        // Brokered attributes are copied onto the account by whatever step creates it (Keycloak's own "create user
+        // if unique" included), in the same insert batch as the rest of the new account; for existing accounts they
+        // are not used (sync mode IMPORT).
+        Map<String, Object> claims = EntraClaims.of(context);
+        if (claims.get("tid") instanceof String tid) {
+            context.setUserAttribute(EntraClaims.TENANT_ATTRIBUTE, tid);
+        }
+        if (claims.get("oid") instanceof String oid) {
+            context.setUserAttribute(EntraClaims.OBJECT_ID_ATTRIBUTE, oid);
+        }
+    }
+
+    /** Called by Keycloak for every sign-in of an already linked account. */
+    @Override
+    public void updateBrokeredUser(KeycloakSession session, RealmModel realm, UserModel user, BrokeredIdentityContext context) {
+        BrokeredLoginTypeCheck.refuseIfPassword(session, realm, user, context);
+        super.updateBrokeredUser(session, realm, user, context);
     }
 
     /** No token exchange: it would create or map users from an Entra token without the invitation gate. */

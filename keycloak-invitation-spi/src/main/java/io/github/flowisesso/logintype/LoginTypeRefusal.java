@@ -38,6 +38,10 @@ final class LoginTypeRefusal {
         if (type != null) {
             event.event(type);
         }
+        recordEvent(event, user, reason, loginType, identityProvider);
+    }
+
+    static void recordEvent(EventBuilder event, UserModel user, String reason, String loginType, String identityProvider) {
         event.user(user)
             .detail(Details.USERNAME, user.getUsername())
             .detail(Details.REASON, reason)

@@ -111,9 +111,11 @@ class LoginTypeIT {
         }
 
         @Test
-        void entraLoginsRunTheLoginTypeCheckAfterEveryLogin(TestEnvironment env) {
+        void entraProvidersCheckTheLoginTypeThemselvesAndThePostLoginFlowStaysForOtherProviders(TestEnvironment env) {
+            // The entra-id provider type refuses PASSWORD users at its callback: no post broker login flow (two
+            // redirects per sign-in) is needed, and none can be forgotten.
             assertThat(env.realm().identityProviders().get(TestEnvironment.IDP_ALIAS).toRepresentation()
-                .getPostBrokerLoginFlowAlias()).isEqualTo("login type post broker login");
+                .getPostBrokerLoginFlowAlias()).isNull();
             assertThat(env.realm().flows().getExecutions("login type post broker login"))
                 .extracting(AuthenticationExecutionInfoRepresentation::getProviderId,
                     AuthenticationExecutionInfoRepresentation::getRequirement)
@@ -268,8 +270,8 @@ class LoginTypeIT {
             refusedAfterEntra(env, entra);
 
             assertThat(Snapshot.of(env, id)).isEqualTo(before);
-            assertSingleRefusal(env, id, "IDENTITY_PROVIDER_POST_LOGIN_ERROR", "identity_provider_login_for_password_user");
-            assertThat(events(env, id, "IDENTITY_PROVIDER_POST_LOGIN_ERROR").get(0).getDetails())
+            assertSingleRefusal(env, id, "IDENTITY_PROVIDER_LOGIN_ERROR", "identity_provider_login_for_password_user");
+            assertThat(events(env, id, "IDENTITY_PROVIDER_LOGIN_ERROR").get(0).getDetails())
                 .containsEntry("identity_provider", TestEnvironment.IDP_ALIAS);
         }
     }
@@ -322,7 +324,7 @@ class LoginTypeIT {
             try (Browser browser = env.browser()) {
                 Browser.expectCode(browser.signInWithPassword(user.email(), PASSWORD), env);
             }
-            assertSingleRefusal(env, user.id(), "IDENTITY_PROVIDER_POST_LOGIN_ERROR", "identity_provider_login_for_password_user");
+            assertSingleRefusal(env, user.id(), "IDENTITY_PROVIDER_LOGIN_ERROR", "identity_provider_login_for_password_user");
         }
 
         @Test
