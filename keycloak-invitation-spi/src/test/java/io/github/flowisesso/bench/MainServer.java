@@ -1,6 +1,7 @@
 package io.github.flowisesso.bench;
 
 import io.github.flowisesso.testsupport.FlowiseStub;
+import io.github.flowisesso.testsupport.GenericOidc;
 import io.github.flowisesso.testsupport.FreePorts;
 import io.github.flowisesso.testsupport.KeycloakServer;
 import java.io.IOException;
@@ -26,7 +27,7 @@ final class MainServer implements AutoCloseable {
     static final String REALM = "flowise";
     static final String ENTRA = "entra";
     static final String ENTRA_STOCK = "entra-stock";
-    static final String ENTRA_NOPOST = "entra-nopost";
+    static final String ENTRA_OIDC = "entra-oidc";
     static final String ENTRA_NOOP_POST = "entra-noop-post";
     static final String STOCK_FLOW = "bench stock first broker login";
     static final String NOOP_POST_FLOW = "bench allow-access post broker login";
@@ -79,27 +80,26 @@ final class MainServer implements AutoCloseable {
         realmId = admin.client().realm(REALM).toRepresentation().getId();
         logins = new BrokerLogins(keycloak.baseUrl(), REALM, "flowise", flowiseSecret, flowise.callbackUrl(), entra,
             tenantId + "/v2.0", AZURE_CLIENT_ID);
-        addBaselineProviders(azureSecret);
+        addBaselineProviders(azureSecret, authorityHost + "/" + tenantId + "/v2.0");
     }
 
     /**
-     * Baselines, copies of the shipped {@code entra} provider (same type, tenant, stand-in and settings) that differ
-     * in one flow each:
+     * Baselines beside the shipped {@code entra} provider, on the same stand-in tenant:
      * <ul>
-     *   <li>{@code entra-stock}: first broker login flow with only Keycloak's "Create user if unique" (the
-     *       user-creating step of Keycloak's built-in flow); the same post broker login flow as {@code entra}.</li>
-     *   <li>{@code entra-nopost}: the same, without any post broker login flow.</li>
-     *   <li>{@code entra-noop-post}: the same, with a post broker login flow holding only Keycloak's own
-     *       "Allow access" authenticator: what any post broker login flow costs, whatever it checks.</li>
+     *   <li>{@code entra-stock}: a copy of {@code entra} (same type, tenant and settings) whose first broker login
+     *       flow holds only Keycloak's "Create user if unique" (the user-creating step of Keycloak's built-in flow).</li>
+     *   <li>{@code entra-oidc}: Keycloak's own {@code oidc} provider type with the same endpoints, client, PKCE and
+     *       signature validation: a sign-in without anything of the extension, the login-type check included.</li>
+     *   <li>{@code entra-noop-post}: a copy of {@code entra} with a post broker login flow holding only Keycloak's
+     *       own "Allow access" authenticator: what any post broker login flow costs, whatever it checks.</li>
      * </ul>
      */
-    private void addBaselineProviders(String azureSecret) {
+    private void addBaselineProviders(String azureSecret, String issuer) {
         flow(STOCK_FLOW, "idp-create-user-if-unique");
         flow(NOOP_POST_FLOW, "allow-access-authenticator");
-        String shippedPostFlow = admin.client().realm(REALM).identityProviders().get(ENTRA).toRepresentation().getPostBrokerLoginFlowAlias();
-        copyProvider(ENTRA_STOCK, STOCK_FLOW, shippedPostFlow, azureSecret);
-        copyProvider(ENTRA_NOPOST, STOCK_FLOW, null, azureSecret);
-        copyProvider(ENTRA_NOOP_POST, STOCK_FLOW, NOOP_POST_FLOW, azureSecret);
+        copyProvider(ENTRA_STOCK, STOCK_FLOW, null, azureSecret, null);
+        copyProvider(ENTRA_NOOP_POST, STOCK_FLOW, NOOP_POST_FLOW, azureSecret, null);
+        copyProvider(ENTRA_OIDC, STOCK_FLOW, null, azureSecret, GenericOidc.config(issuer));
     }
 
     private void flow(String alias, String authenticator) {
@@ -118,9 +118,15 @@ final class MainServer implements AutoCloseable {
         }
     }
 
-    private void copyProvider(String alias, String firstBrokerLoginFlow, String postBrokerLoginFlow, String azureSecret) {
+    /** A copy of {@code entra}; with {@code oidcConfig}, as Keycloak's own {@code oidc} type with that configuration added. */
+    private void copyProvider(String alias, String firstBrokerLoginFlow, String postBrokerLoginFlow, String azureSecret,
+                              Map<String, String> oidcConfig) {
         var providers = admin.client().realm(REALM).identityProviders();
         IdentityProviderRepresentation idp = providers.get(ENTRA).toRepresentation();
+        if (oidcConfig != null) {
+            idp.setProviderId("oidc");
+            idp.getConfig().putAll(oidcConfig);
+        }
         idp.setAlias(alias);
         idp.setInternalId(null);
         idp.setDisplayName("Microsoft (" + alias + ")");

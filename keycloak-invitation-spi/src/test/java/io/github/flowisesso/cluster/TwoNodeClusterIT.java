@@ -75,7 +75,6 @@ class TwoNodeClusterIT {
             UUID.randomUUID().toString(), entra.authorityHost(), flowise.url(), UUID.randomUUID().toString());
         env.put("KC_BOOTSTRAP_ADMIN_CLIENT_ID", adminClientId);
         env.put("KC_BOOTSTRAP_ADMIN_CLIENT_SECRET", adminSecret);
-        env.put(KeycloakServer.ALLOW_LOOPBACK_AUTHORITY, "127.0.0.1");
 
         Path dist = Path.of(System.getProperty("keycloak.dist.dir"));
         Path work = dist.getParent().resolve("cluster");

@@ -64,9 +64,6 @@ public final class LocalRun {
             realTenant ? System.getenv("AZURE_CLIENT_SECRET") : random(),
             realTenant ? orElse(System.getenv("AZURE_AUTHORITY_HOST"), "https://login.microsoftonline.com") : standIn.authorityHost(),
             flowiseUrl, flowiseSecret);
-        if (!realTenant) {
-            env.put(KeycloakServer.ALLOW_LOOPBACK_AUTHORITY, "127.0.0.1");
-        }
         env.put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
         env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
         env.put("KC_BOOTSTRAP_ADMIN_CLIENT_ID", seedClient);

@@ -8,6 +8,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import io.github.flowisesso.testsupport.Browser;
 import io.github.flowisesso.testsupport.EntraUser;
 import io.github.flowisesso.testsupport.FreePorts;
+import io.github.flowisesso.testsupport.GenericOidc;
 import io.github.flowisesso.testsupport.KeycloakExtension;
 import io.github.flowisesso.testsupport.TestEnvironment;
 import jakarta.mail.Message;
@@ -43,6 +44,7 @@ import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.EventRepresentation;
 import org.keycloak.representations.idm.FederatedIdentityRepresentation;
+import org.keycloak.representations.idm.IdentityProviderRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
@@ -277,6 +279,39 @@ class LoginTypeIT {
     }
 
     @Nested
+    class GivenAnIdentityProviderOfAnotherType {
+
+        @Test
+        void aPasswordUserSigningInThroughItIsRefusedByThePostLoginFlow(TestEnvironment env) {
+            String alias = genericOidcProvider(env);
+            String email = newEmail();
+            String id = createUser(env, email, "PASSWORD", PASSWORD);
+            EntraUser entra = EntraUser.of(env, email);
+            link(env, id, alias, entra, email);
+            Snapshot before = Snapshot.of(env, id);
+
+            refusedAfter(env, alias, entra, "This account signs in with email and password, not with Generic OIDC.");
+
+            assertThat(Snapshot.of(env, id)).isEqualTo(before);
+            assertSingleRefusal(env, id, "IDENTITY_PROVIDER_POST_LOGIN_ERROR", "identity_provider_login_for_password_user");
+        }
+
+        @Test
+        void anSsoUserSigningInThroughItGetsIn(TestEnvironment env) {
+            String alias = genericOidcProvider(env);
+            String email = newEmail();
+            String id = createUser(env, email, "SSO", PASSWORD);
+            EntraUser entra = EntraUser.of(env, email);
+            link(env, id, alias, entra, email);
+
+            try (Browser browser = env.browser()) {
+                Browser.expectCode(browser.signInAtEntra(browser.openSignIn(alias), entra), env);
+            }
+            assertThat(env.realm().users().get(id).getUserSessions()).hasSize(1);
+        }
+    }
+
+    @Nested
     class GivenAUserWithoutLoginType {
 
         @Test
@@ -426,21 +461,55 @@ class LoginTypeIT {
     }
 
     static void link(TestEnvironment env, String userId, EntraUser entra, String email) {
+        link(env, userId, TestEnvironment.IDP_ALIAS, entra, email);
+    }
+
+    static void link(TestEnvironment env, String userId, String alias, EntraUser entra, String email) {
         FederatedIdentityRepresentation link = new FederatedIdentityRepresentation();
-        link.setIdentityProvider(TestEnvironment.IDP_ALIAS);
+        link.setIdentityProvider(alias);
         link.setUserId(entra.subject());
         link.setUserName(email);
-        try (Response response = env.realm().users().get(userId).addFederatedIdentity(TestEnvironment.IDP_ALIAS, link)) {
+        try (Response response = env.realm().users().get(userId).addFederatedIdentity(alias, link)) {
             assertThat(response.getStatus()).isEqualTo(204);
         }
     }
 
+    private static final String GENERIC_OIDC = "generic-oidc";
+
+    /**
+     * Keycloak's own OIDC provider type, pointed at the Entra stand-in, with the shipped post broker login flow: how
+     * an admin adds a provider that is not of type entra-id. Created once per server.
+     */
+    static synchronized String genericOidcProvider(TestEnvironment env) {
+        var providers = env.realm().identityProviders();
+        if (providers.findAll().stream().noneMatch(p -> GENERIC_OIDC.equals(p.getAlias()))) {
+            IdentityProviderRepresentation idp = new IdentityProviderRepresentation();
+            idp.setAlias(GENERIC_OIDC);
+            idp.setDisplayName("Generic OIDC");
+            idp.setProviderId("oidc");
+            idp.setEnabled(true);
+            idp.setFirstBrokerLoginFlowAlias("invitation first broker login");
+            idp.setPostBrokerLoginFlowAlias("login type post broker login");
+            idp.setConfig(new HashMap<>(GenericOidc.config(env.entra().issuer())));
+            idp.getConfig().putAll(Map.of("clientId", "generic-oidc-client", "clientSecret", "generic-oidc-secret",
+                "clientAuthMethod", "client_secret_post"));
+            try (Response response = providers.create(idp)) {
+                assertThat(response.getStatus()).as(() -> response.readEntity(String.class)).isEqualTo(201);
+            }
+        }
+        return GENERIC_OIDC;
+    }
+
     static void refusedAfterEntra(TestEnvironment env, EntraUser entra) {
+        refusedAfter(env, TestEnvironment.IDP_ALIAS, entra, USE_PASSWORD);
+    }
+
+    static void refusedAfter(TestEnvironment env, String alias, EntraUser entra, String message) {
         try (Browser browser = env.browser()) {
-            Page page = browser.signIn(entra);
+            Page page = browser.signInAtEntra(browser.openSignIn(alias), entra);
             assertThat(Browser.authorizationCode(page, env)).as("no code may reach Flowise").isEmpty();
             assertThat(page.getWebResponse().getStatusCode()).isEqualTo(403);
-            assertThat(((HtmlPage) page).asNormalizedText()).contains(USE_PASSWORD);
+            assertThat(((HtmlPage) page).asNormalizedText()).contains(message);
         }
     }
 

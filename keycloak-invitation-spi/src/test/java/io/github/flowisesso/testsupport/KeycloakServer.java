@@ -441,6 +441,10 @@ public final class KeycloakServer implements AutoCloseable {
         env.put("AZURE_AUTHORITY_HOST", authorityHost);
         env.put("FLOWISE_URL", flowiseUrl);
         env.put("FLOWISE_CLIENT_SECRET", flowiseClientSecret);
+        if (authorityHost.startsWith("http://127.0.0.1:")) {
+            // A stand-in tenant on loopback: the provider's allowlist only knows Microsoft's clouds.
+            env.put(ALLOW_LOOPBACK_AUTHORITY, "127.0.0.1");
+        }
         return env;
     }
 }

@@ -40,7 +40,6 @@ public final class TestEnvironment implements AutoCloseable {
         Map<String, String> env = KeycloakServer.realmEnvironment(entra.tenantId(), AZURE_CLIENT_ID,
             UUID.randomUUID().toString(), entra.authorityHost(), flowise.url(), flowiseClientSecret);
         env.put("KC_BOOTSTRAP_ADMIN_CLIENT_ID", adminClientId);
-        env.put(KeycloakServer.ALLOW_LOOPBACK_AUTHORITY, "127.0.0.1");
         env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
         env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminUserPassword);
         env.put("KC_BOOTSTRAP_ADMIN_CLIENT_SECRET", adminSecret);

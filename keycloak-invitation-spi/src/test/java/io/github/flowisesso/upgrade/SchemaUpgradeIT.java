@@ -69,7 +69,6 @@ class SchemaUpgradeIT {
                 UUID.randomUUID().toString(), entra.authorityHost(), flowise.url(), UUID.randomUUID().toString());
             env.put("KC_BOOTSTRAP_ADMIN_CLIENT_ID", adminClientId);
             env.put("KC_BOOTSTRAP_ADMIN_CLIENT_SECRET", adminSecret);
-            env.put(KeycloakServer.ALLOW_LOOPBACK_AUTHORITY, "127.0.0.1");
 
             // 1. The previous release on an empty database: its changelog makes the first schema; the realm is imported.
             try (KeycloakServer old = new KeycloakServer(new KeycloakServer.Settings(node, repoRoot, List.of(oldJar), db, env,
