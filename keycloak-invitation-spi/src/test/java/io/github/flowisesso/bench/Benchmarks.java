@@ -82,14 +82,14 @@ public final class Benchmarks {
                     if (only.contains("gate")) {
                         t = System.nanoTime();
                         GateOverheadBenchmark.run(server, report, setting("bench.gate.warmup", 40),
-                            setting("bench.gate.rounds", 300), Duration.ofSeconds(setting("bench.gate.budget.seconds", 300)));
+                            setting("bench.gate.rounds", 1000), Duration.ofSeconds(setting("bench.gate.budget.seconds", 300)));
                         timings.add("gate overhead: " + seconds(t));
                     }
                     if (only.contains("create")) {
                         t = System.nanoTime();
                         CreationThroughputBenchmark.run(server, report,
                             Arrays.stream(setting("bench.create.concurrency", "1,4,16").split(",")).map(String::trim).map(Integer::valueOf).toList(),
-                            setting("bench.create.rounds", 5), setting("bench.create.block", 300),
+                            setting("bench.create.rounds", 15), setting("bench.create.block", 300),
                             setting("bench.bulk.rows", 10_000), setting("bench.bulk.calls", 3), setting("bench.bulk.importRows", 2_000),
                             Duration.ofSeconds(setting("bench.create.budget.seconds", 240)));
                         timings.add("creation throughput: " + seconds(t));

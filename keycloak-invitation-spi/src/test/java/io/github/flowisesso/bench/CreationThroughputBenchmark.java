@@ -30,7 +30,8 @@ final class CreationThroughputBenchmark {
             with `{"username", "email", "firstName", "lastName", "enabled": true}` (B), each request a new address,
             the bootstrap admin's bearer token (refreshed by the admin client), admin events on as in the shipped realm.
             A block is a fixed number of requests issued by c client threads; its throughput is requests ÷ wall time
-            of the block. Each round runs a block of A, of B and of A again (A'), in shuffled order.
+            of the block. Each round runs a block of A, of B and of A again (A'), in shuffled order; two warm-up rounds
+            per concurrency are discarded.
             """);
         List<List<String>> rows = new ArrayList<>();
         for (int c : concurrencies) {
@@ -44,7 +45,7 @@ final class CreationThroughputBenchmark {
                     new Interleaved.Variant("invitations", i -> block(pool, blockRequests, latency.get("invitations"), () -> invitation(server))),
                     new Interleaved.Variant("users", i -> block(pool, blockRequests, latency.get("users"), () -> user(server))),
                     new Interleaved.Variant("invitations'", i -> block(pool, blockRequests, latency.get("invitations'"), () -> invitation(server)))),
-                    1, rounds, budget);
+                    2, rounds, budget);
                 Samples a = rates(result.of("invitations"), blockRequests);
                 Samples b = rates(result.of("users"), blockRequests);
                 Samples a2 = rates(result.of("invitations'"), blockRequests);
@@ -60,6 +61,7 @@ final class CreationThroughputBenchmark {
                 pool.shutdownNow();
             }
         }
+        logScans(server, "after single creation");
         report.table(List.of("concurrency", "rounds × requests", "invitations/s (median of blocks)", "users/s", "ratio A/B",
             "median of per-round ratios", "A/A' noise floor", "invitation latency median / p95", "user latency median / p95"), rows);
 
@@ -117,6 +119,18 @@ final class CreationThroughputBenchmark {
             + bulkRate.n() + " calls)", Report.num(bulkRate.median(), 0), "≥ 2,000", bulkRate.median() >= 2000);
         report.paragraph("Bulk invitations ÷ partial import of users (medians, " + Report.num(importRows, 0) + " rows): **"
             + Report.ratio(smallRate.median() / importRate.median()) + "**.");
+    }
+
+    /** How PostgreSQL read the tables so far: a sequential scan of a growing table would show here. */
+    static void logScans(MainServer server, String when) throws java.sql.SQLException {
+        try (var db = java.sql.DriverManager.getConnection(server.dbUrl, "postgres", ""); var sql = db.createStatement();
+             var rs = sql.executeQuery("SELECT relname, seq_scan, seq_tup_read, idx_scan, n_live_tup, last_autoanalyze"
+                 + " FROM pg_stat_user_tables WHERE relname IN ('flowise_invitation', 'user_entity') ORDER BY relname")) {
+            while (rs.next()) {
+                Benchmarks.log(String.format("%s: %s seq_scan %d (rows read %d), idx_scan %d, rows %d, last autoanalyze %s", when,
+                    rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getString(6)));
+            }
+        }
     }
 
     /** Throughputs (rows per second) from durations in nanoseconds. */
