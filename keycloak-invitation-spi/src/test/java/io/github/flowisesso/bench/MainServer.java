@@ -27,6 +27,9 @@ final class MainServer implements AutoCloseable {
     static final String REALM = "flowise";
     static final String ENTRA = "entra";
     static final String ENTRA_STOCK = "entra-stock";
+    static final String ENTRA_BARE = "entra-bare";
+    /** Keycloak's built-in first broker login flow, which every realm has. */
+    static final String BUILT_IN_FIRST_BROKER_LOGIN = "first broker login";
     static final String ENTRA_OIDC = "entra-oidc";
     static final String ENTRA_NOOP_POST = "entra-noop-post";
     static final String STOCK_FLOW = "bench stock first broker login";
@@ -86,8 +89,10 @@ final class MainServer implements AutoCloseable {
     /**
      * Baselines beside the shipped {@code entra} provider, on the same stand-in tenant:
      * <ul>
-     *   <li>{@code entra-stock}: a copy of {@code entra} (same type, tenant and settings) whose first broker login
-     *       flow holds only Keycloak's "Create user if unique" (the user-creating step of Keycloak's built-in flow).</li>
+     *   <li>{@code entra-stock}: a copy of {@code entra} (same type, tenant and settings) with Keycloak's built-in
+     *       "first broker login" flow (review profile when incomplete, create user if unique, else account linking).</li>
+     *   <li>{@code entra-bare}: the same with a first broker login flow holding only Keycloak's "Create user if
+     *       unique" (the user-creating step of the built-in flow): the strictest baseline.</li>
      *   <li>{@code entra-oidc}: Keycloak's own {@code oidc} provider type with the same endpoints, client, PKCE and
      *       signature validation: a sign-in without anything of the extension, the login-type check included.</li>
      *   <li>{@code entra-noop-post}: a copy of {@code entra} with a post broker login flow holding only Keycloak's
@@ -97,7 +102,8 @@ final class MainServer implements AutoCloseable {
     private void addBaselineProviders(String azureSecret, String issuer) {
         flow(STOCK_FLOW, "idp-create-user-if-unique");
         flow(NOOP_POST_FLOW, "allow-access-authenticator");
-        copyProvider(ENTRA_STOCK, STOCK_FLOW, null, azureSecret, null);
+        copyProvider(ENTRA_STOCK, BUILT_IN_FIRST_BROKER_LOGIN, null, azureSecret, null);
+        copyProvider(ENTRA_BARE, STOCK_FLOW, null, azureSecret, null);
         copyProvider(ENTRA_NOOP_POST, STOCK_FLOW, NOOP_POST_FLOW, azureSecret, null);
         copyProvider(ENTRA_OIDC, STOCK_FLOW, null, azureSecret, GenericOidc.config(issuer));
     }
