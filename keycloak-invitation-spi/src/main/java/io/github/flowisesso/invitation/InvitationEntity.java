@@ -44,7 +44,7 @@ import jakarta.persistence.Table;
 @NamedNativeQueries({
     // The single-use guard: only one transaction can move a row out of PENDING.
     @NamedNativeQuery(name = "invitation.claim",
-        query = "UPDATE FLOWISE_INVITATION SET STATUS = 'ACCEPTED', ACCEPTED_AT = :now"
+        query = "UPDATE FLOWISE_INVITATION SET STATUS = 'ACCEPTED', ACCEPTED_AT = :now, OPEN_EMAIL = NULL"
             + " WHERE ID = :id AND STATUS = 'PENDING' AND EXPIRES_AT > :now",
         hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
     @NamedNativeQuery(name = "invitation.recordAcceptedUser",
@@ -52,11 +52,17 @@ import jakarta.persistence.Table;
         hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
     // Conditional like the claim: a revoke or resend racing a completion never overwrites ACCEPTED.
     @NamedNativeQuery(name = "invitation.revoke",
-        query = "UPDATE FLOWISE_INVITATION SET STATUS = 'REVOKED'"
+        query = "UPDATE FLOWISE_INVITATION SET STATUS = 'REVOKED', OPEN_EMAIL = NULL"
             + " WHERE REALM_ID = :realmId AND ID = :id AND STATUS = 'PENDING'",
         hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
+    // An expired PENDING invitation gives its address back, so that a new one (or a resend) can hold it.
+    @NamedNativeQuery(name = "invitation.releaseExpiredAddresses",
+        query = "UPDATE FLOWISE_INVITATION SET OPEN_EMAIL = NULL"
+            + " WHERE REALM_ID = :realmId AND OPEN_EMAIL IN (:emails) AND EXPIRES_AT <= :now",
+        hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
     @NamedNativeQuery(name = "invitation.replaceToken",
-        query = "UPDATE FLOWISE_INVITATION SET TOKEN_HASH = :tokenHash, EXPIRES_AT = :expiresAt, EMAILED = :emailed"
+        query = "UPDATE FLOWISE_INVITATION SET TOKEN_HASH = :tokenHash, EXPIRES_AT = :expiresAt, EMAILED = :emailed,"
+            + " OPEN_EMAIL = EMAIL"
             + " WHERE REALM_ID = :realmId AND ID = :id AND STATUS = 'PENDING'",
         hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
     // Retention: whatever its state, a row goes once its expiry lies further back than the retention period
@@ -133,6 +139,14 @@ public class InvitationEntity {
     @Column(name = "LOCALE", length = 16)
     private String locale;
 
+    /**
+     * The address while this invitation is the address's open one (PENDING, and not given back after expiry); NULL
+     * otherwise. Unique per realm, so the database refuses a second live invitation for an address even when two
+     * requests check at the same moment; NULLs never collide.
+     */
+    @Column(name = "OPEN_EMAIL", length = 320)
+    private String openEmail;
+
     public String getId() { return id; }
     public void setId(String id) { this.id = id; }
     public String getRealmId() { return realmId; }
@@ -171,4 +185,12 @@ public class InvitationEntity {
     public void setAcceptedUserId(String acceptedUserId) { this.acceptedUserId = acceptedUserId; }
     public String getLocale() { return locale; }
     public void setLocale(String locale) { this.locale = locale; }
+
+    public String getOpenEmail() {
+        return openEmail;
+    }
+
+    public void setOpenEmail(String openEmail) {
+        this.openEmail = openEmail;
+    }
 }

@@ -42,9 +42,52 @@ public final class InvitationStore {
         em.setFlushMode(FlushModeType.COMMIT);
     }
 
-    /** Writes pending changes now, so that a database refusal surfaces before an email goes out. */
+    /**
+     * Writes pending changes now, so that a database refusal surfaces before an email goes out.
+     *
+     * @throws AddressTaken when another open invitation for the address was stored first
+     */
     public void flush() {
-        em.flush();
+        try {
+            em.flush();
+        } catch (RuntimeException e) {
+            throw AddressTaken.orRethrow(e);
+        }
+    }
+
+    /**
+     * Gives back the addresses of these invitations that expired while PENDING: their rows stay (the gate still
+     * tells "expired" from "not invited"), but a new invitation or a resend may now hold the address.
+     */
+    public void releaseExpiredAddresses(String realmId, java.util.Collection<String> canonicalEmails, long now) {
+        if (canonicalEmails.isEmpty()) {
+            return;
+        }
+        em.createNamedQuery("invitation.releaseExpiredAddresses")
+            .setParameter("realmId", realmId)
+            .setParameter("emails", canonicalEmails)
+            .setParameter("now", now)
+            .executeUpdate();
+    }
+
+    /** The database refused a second open invitation for one address: another request stored its own first. */
+    public static final class AddressTaken extends RuntimeException {
+
+        private static final String CONSTRAINT = "UK_FLOWISE_INVITATION_OPEN";
+
+        private AddressTaken(Throwable cause) {
+            super("another open invitation for this address was stored first", cause);
+        }
+
+        static RuntimeException orRethrow(RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")
+                        && String.valueOf(sql.getMessage()).toUpperCase(java.util.Locale.ROOT).contains(CONSTRAINT)) {
+                    return new AddressTaken(e);
+                }
+            }
+            return e;
+        }
     }
 
     /** Re-reads a row after a bulk update in this transaction (bulk updates bypass the persistence context). */
@@ -126,13 +169,17 @@ public final class InvitationStore {
 
     /** A new token hash and expiry for a PENDING invitation: the old token stops matching at once. */
     public boolean replaceToken(String realmId, String id, String tokenHash, long expiresAt, boolean emailed) {
-        return em.createNamedQuery("invitation.replaceToken")
-            .setParameter("realmId", realmId)
-            .setParameter("id", id)
-            .setParameter("tokenHash", tokenHash)
-            .setParameter("expiresAt", expiresAt)
-            .setParameter("emailed", emailed)
-            .executeUpdate() == 1;
+        try {
+            return em.createNamedQuery("invitation.replaceToken")
+                .setParameter("realmId", realmId)
+                .setParameter("id", id)
+                .setParameter("tokenHash", tokenHash)
+                .setParameter("expiresAt", expiresAt)
+                .setParameter("emailed", emailed)
+                .executeUpdate() == 1;
+        } catch (RuntimeException e) {
+            throw AddressTaken.orRethrow(e);
+        }
     }
 
     /**

@@ -46,6 +46,11 @@ final class InvitationIssuer {
     private final Map<String, String> knownPending = new HashMap<>();
     /** Addresses whose pending invitations are all in {@link #knownPending}: no query per row for them. */
     private final Set<String> preloaded = new HashSet<>();
+    /**
+     * A bulk batch writes its rows at commit, where a taken address fails the whole batch; a single request writes
+     * its row at once, so that a simultaneous create for the same address gets a 409 of its own.
+     */
+    private boolean writesAtCommit;
 
     InvitationIssuer(KeycloakSession session, RealmModel realm, Inviter inviter, InvitationLinks links) {
         this.session = session;
@@ -78,7 +83,11 @@ final class InvitationIssuer {
         invitation.setCreatedAt(now);
         invitation.setExpiresAt(now + TimeUnit.HOURS.toMillis(valid.expiresInHours()));
         invitation.setCreatedBy(inviter.username());
+        invitation.setOpenEmail(valid.email());
         store.add(invitation);
+        if (!writesAtCommit) {
+            flushOrConflict();
+        }
         knownPending.put(invitation.getEmail(), invitation.getId());
         try {
             return deliver(invitation, token, sendEmail, now, "nothing was stored");
@@ -103,7 +112,13 @@ final class InvitationIssuer {
         refuseIfPendingElsewhere(invitation.getEmail(), invitation.getId(), now);
         refuseIfUserExists(invitation.getEmail());
         String token = InvitationTokens.newToken();
-        if (!store.replaceToken(realm.getId(), id, InvitationTokens.hash(token), now + TimeUnit.HOURS.toMillis(expiresInHours), sendEmail)) {
+        boolean replaced;
+        try {
+            replaced = store.replaceToken(realm.getId(), id, InvitationTokens.hash(token), now + TimeUnit.HOURS.toMillis(expiresInHours), sendEmail);
+        } catch (InvitationStore.AddressTaken e) {
+            throw addressTaken();
+        }
+        if (!replaced) {
             store.refresh(invitation);
             throw notPending(invitation); // accepted or revoked meanwhile
         }
@@ -117,27 +132,54 @@ final class InvitationIssuer {
             ? "; create a new invitation instead" : "; there is nothing to resend"));
     }
 
-    /** A bulk batch: one query for the pending invitations of all its addresses instead of one per row. */
+    /**
+     * A bulk batch: one query for the pending invitations of all its addresses instead of one per row, and one
+     * statement giving back the addresses of the expired ones.
+     */
     void preloadPending(List<String> emails) {
+        writesAtCommit = true;
         long now = Time.currentTimeMillis();
-        store.pendingFor(realm.getId(), emails).stream()
-            .filter(i -> i.getExpiresAt() > now)
-            .forEach(i -> knownPending.putIfAbsent(i.getEmail(), i.getId()));
+        Set<String> expired = new HashSet<>();
+        for (InvitationEntity pending : store.pendingFor(realm.getId(), emails)) {
+            if (pending.getExpiresAt() > now) {
+                knownPending.putIfAbsent(pending.getEmail(), pending.getId());
+            } else {
+                expired.add(pending.getEmail());
+            }
+        }
+        store.releaseExpiredAddresses(realm.getId(), expired, now);
         preloaded.addAll(emails);
     }
 
     private void refuseIfPendingElsewhere(String email, String exceptId, long now) {
         String pendingId = knownPending.get(email);
         if (pendingId == null && !preloaded.contains(email)) {
-            pendingId = store.pendingFor(realm.getId(), email).stream()
+            List<InvitationEntity> pending = store.pendingFor(realm.getId(), email);
+            pendingId = pending.stream()
                 .filter(i -> i.getExpiresAt() > now && !i.getId().equals(exceptId))
                 .map(InvitationEntity::getId)
                 .findFirst().orElse(null);
+            if (pendingId == null && pending.stream().anyMatch(i -> i.getExpiresAt() <= now)) {
+                store.releaseExpiredAddresses(realm.getId(), List.of(email), now);
+            }
         }
         if (pendingId != null && !pendingId.equals(exceptId)) {
             throw InvitationError.conflict(InvitationError.INVITATION_EXISTS, InvitationInput.EMAIL,
                 "A pending invitation for this email exists (id " + pendingId + "): resend it instead");
         }
+    }
+
+    private void flushOrConflict() {
+        try {
+            store.flush();
+        } catch (InvitationStore.AddressTaken e) {
+            throw addressTaken();
+        }
+    }
+
+    private static InvitationError addressTaken() {
+        return InvitationError.conflict(InvitationError.INVITATION_EXISTS, InvitationInput.EMAIL,
+            "Another request created a pending invitation for this email at the same moment: resend that one instead");
     }
 
     private void refuseIfUserExists(String email) {
@@ -153,7 +195,7 @@ final class InvitationIssuer {
             return new Issued(invitation, link);
         }
         // A database refusal must come before the email, never after it.
-        store.flush();
+        flushOrConflict();
         try {
             InvitationEmail.send(session, realm, new InvitationEmail.Content(invitation.getEmail(),
                 invitation.getFirstName(), invitation.getLastName(), invitation.getLocale(),

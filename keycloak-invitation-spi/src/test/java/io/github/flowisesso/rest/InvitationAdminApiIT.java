@@ -403,6 +403,60 @@ class InvitationAdminApiIT {
         }
 
         @Test
+        void simultaneousCreatesForOneAddressStoreOneInvitation(TestEnvironment env) throws Exception {
+            int racers = 8;
+            for (int attempt = 0; attempt < 5; attempt++) {
+                String email = newEmail();
+                java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(racers);
+                List<java.util.concurrent.Future<Answer>> answers = new ArrayList<>();
+                for (int i = 0; i < racers; i++) {
+                    answers.add(pool.submit(() -> {
+                        start.await();
+                        return env.invitationApi().create(REALM, Map.of("email", email, "loginType", "PASSWORD", "sendEmail", false));
+                    }));
+                }
+                start.countDown();
+                List<Answer> results = new ArrayList<>();
+                for (var answer : answers) {
+                    results.add(answer.get(60, java.util.concurrent.TimeUnit.SECONDS));
+                }
+                pool.shutdown();
+
+                assertThat(results).filteredOn(a -> a.status() == 201).as(results::toString).hasSize(1);
+                assertThat(results).filteredOn(a -> a.status() != 201).as(results::toString)
+                    .allSatisfy(a -> {
+                        assertThat(a.status()).isEqualTo(409);
+                        assertThat(a.json()).containsEntry("error", "invitation_exists").containsEntry("field", "email");
+                    });
+                assertThat(env.invitationApi().count(REALM, "email=" + q(email))).isEqualTo(1);
+            }
+        }
+
+        @Test
+        void anExpiredInvitationGivesItsAddressToTheNewOneAndCanBeResentOnlyOnceThatIsGone(TestEnvironment env) {
+            String email = newEmail();
+            Seeded expired = env.invitations().seed(invite(email).expiresInSeconds(-60).holdingItsAddress());
+
+            Answer created = env.invitationApi().create(REALM, Map.of("email", email, "loginType", "PASSWORD", "sendEmail", false));
+
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            assertThat(env.invitations().get(expired.id())).containsEntry("status", "PENDING").doesNotContainKey("openEmail");
+            assertThat(env.invitations().get((String) created.json().get("id"))).containsEntry("openEmail", email);
+            Answer resent = env.invitationApi().resend(REALM, expired.id(), Map.of("sendEmail", false));
+            assertThat(resent.status()).as(resent.toString()).isEqualTo(409);
+            assertThat(resent.json()).containsEntry("error", "invitation_exists");
+
+            assertThat(env.invitationApi().delete(REALM, (String) created.json().get("id")).status()).isEqualTo(204);
+            Answer resentNow = env.invitationApi().resend(REALM, expired.id(), Map.of("sendEmail", false));
+
+            assertThat(resentNow.status()).as(resentNow.toString()).isEqualTo(200);
+            assertThat(env.invitations().get(expired.id())).containsEntry("openEmail", email);
+            assertThat(env.invitations().get((String) created.json().get("id"))).containsEntry("status", "REVOKED")
+                .doesNotContainKey("openEmail");
+        }
+
+        @Test
         void aUserWithThatEmailOrUsernameIsAConflict(TestEnvironment env) {
             String byEmail = newEmail();
             String byUsername = newEmail();

@@ -112,6 +112,7 @@ public final class InvitationSql implements AutoCloseable {
         operations.put("invitation.recordAcceptedUser", s -> s.recordAcceptedUser(id, UUID.randomUUID().toString()));
         operations.put("invitation.revoke", s -> s.revoke(realm, id));
         operations.put("invitation.replaceToken", s -> s.replaceToken(realm, id, "1".repeat(64), now, true));
+        operations.put("invitation.releaseExpiredAddresses", s -> s.releaseExpiredAddresses(realm, List.of("someone@example.com"), now));
         operations.put("invitation.expiredBefore (retention batch)", s -> s.expiredBefore(now, 1000));
         operations.put("invitation.deleteByIds (retention batch)",
             s -> s.delete(java.util.stream.IntStream.range(0, 1000).mapToObj(i -> UUID.randomUUID().toString()).toList()));

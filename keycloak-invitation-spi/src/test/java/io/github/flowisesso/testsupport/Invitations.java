@@ -49,6 +49,8 @@ public final class Invitations {
         public Spec roles(String... roles) { body.put("roles", List.of(roles)); return this; }
         public Spec groups(String... groups) { body.put("groups", List.of(groups)); return this; }
         public Spec handedOverWithoutEmail() { body.put("emailed", false); return this; }
+        /** Holds its address as the admin API's invitations do (seeded rows otherwise look like rows from before). */
+        public Spec holdingItsAddress() { body.put("holdsAddress", true); return this; }
         public Spec redirectUri(String uri) { body.put("redirectUri", uri); return this; }
         public Spec names(String first, String last) { body.put("firstName", first); body.put("lastName", last); return this; }
         public Spec inRealm(String realmName) { realm = realmName; return this; }

@@ -65,6 +65,9 @@ public final class InvitationSeedResource {
         entity.setCreatedAt(now);
         entity.setExpiresAt(now + ((Number) body.getOrDefault("expiresInSeconds", 3600)).longValue() * 1000L);
         entity.setCreatedBy("test-support");
+        if (Boolean.TRUE.equals(body.get("holdsAddress"))) {
+            entity.setOpenEmail(entity.getEmail());
+        }
         InvitationStore.of(session).add(entity);
         return Map.of("id", entity.getId(), "token", token);
     }
@@ -83,6 +86,7 @@ public final class InvitationSeedResource {
         out.put("acceptedAt", i.getAcceptedAt());
         out.put("expiresAt", i.getExpiresAt());
         out.put("tokenHash", i.getTokenHash());
+        out.put("openEmail", i.getOpenEmail());
         return out;
     }
 }
