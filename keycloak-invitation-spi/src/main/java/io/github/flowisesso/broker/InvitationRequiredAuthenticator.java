@@ -21,11 +21,6 @@ final class InvitationRequiredAuthenticator extends AbstractIdpAuthenticator {
     static final String INVITATION_EMAIL_NOTE = "flowise.invitation.email";
     static final String ACCOUNT_EXISTS = "account_exists";
     static final String RESUMED_USER_NOTE = "flowise.invitation.resumed-user";
-    /**
-     * Request-scoped (KeycloakSession attribute): the address for which this request found no account, by email or
-     * username. {@link InvitedUserCreator} then skips Keycloak's identical check in the same request.
-     */
-    static final String NO_ACCOUNT_FOR = "flowise.invitation.noAccountFor";
 
     @Override
     protected void authenticateImpl(AuthenticationFlowContext context, SerializedBrokeredIdentityContext serializedCtx,
@@ -48,7 +43,6 @@ final class InvitationRequiredAuthenticator extends AbstractIdpAuthenticator {
             GateRefusal.refuse(context, brokerContext.getEmail(), ACCOUNT_EXISTS, invitation.getId(), GateRefusal.MESSAGE_ACCOUNT_EXISTS);
             return;
         }
-        context.getSession().setAttribute(NO_ACCOUNT_FOR, invitation.getEmail());
         context.getAuthenticationSession().setAuthNote(INVITATION_ID_NOTE, invitation.getId());
         context.getAuthenticationSession().setAuthNote(INVITATION_EMAIL_NOTE, invitation.getEmail());
         context.success();

@@ -13,6 +13,7 @@ import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.services.Urls;
 import org.keycloak.urls.UrlType;
 
@@ -45,15 +46,15 @@ final class PasswordEnrollment {
             return pages.accountExists(invitation.getId());
         }
         InvitationStore store = InvitationStore.of(session);
-        if (!store.claim(invitation.getId(), Time.currentTimeMillis())) {
+        String userId = KeycloakModelUtils.generateId();
+        if (!store.claim(invitation.getId(), userId, Time.currentTimeMillis())) {
             return pages.noLongerValid(LinkRefusal.ALREADY_CONSUMED, invitation.getId());
         }
-        UserModel user = session.users().addUser(realm, invitation.getEmail());
+        UserModel user = session.users().addUser(realm, userId, invitation.getEmail(), true, true);
         user.setEnabled(true);
         InvitationGrants.apply(session, realm, user, invitation);
         // Following an emailed link proves the mailbox; a link an admin handed over by other means does not.
         user.setEmailVerified(invitation.isEmailed());
-        store.recordAcceptedUser(invitation.getId(), user.getId());
         new EventBuilder(realm, session, session.getContext().getConnection())
             .event(EventType.REGISTER)
             .client(InvitationGrants.FLOWISE_CLIENT_ID)

@@ -44,11 +44,9 @@ import jakarta.persistence.Table;
 @NamedNativeQueries({
     // The single-use guard: only one transaction can move a row out of PENDING.
     @NamedNativeQuery(name = "invitation.claim",
-        query = "UPDATE FLOWISE_INVITATION SET STATUS = 'ACCEPTED', ACCEPTED_AT = :now, OPEN_EMAIL = NULL"
+        query = "UPDATE FLOWISE_INVITATION SET STATUS = 'ACCEPTED', ACCEPTED_AT = :now, ACCEPTED_USER_ID = :userId,"
+            + " OPEN_EMAIL = NULL"
             + " WHERE ID = :id AND STATUS = 'PENDING' AND EXPIRES_AT > :now",
-        hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
-    @NamedNativeQuery(name = "invitation.recordAcceptedUser",
-        query = "UPDATE FLOWISE_INVITATION SET ACCEPTED_USER_ID = :userId WHERE ID = :id",
         hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
     // Conditional like the claim: a revoke or resend racing a completion never overwrites ACCEPTED.
     @NamedNativeQuery(name = "invitation.revoke",

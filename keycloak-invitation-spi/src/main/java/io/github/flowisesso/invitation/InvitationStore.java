@@ -149,12 +149,14 @@ public final class InvitationStore {
     }
 
     /**
-     * Moves a PENDING, unexpired invitation to ACCEPTED. A conditional update rather than read-then-write:
-     * of concurrent completions exactly one sees {@code true}; the database row lock orders them.
+     * Moves a PENDING, unexpired invitation to ACCEPTED for the account {@code userId} (whose id the caller chose
+     * and creates next, in the same transaction). A conditional update rather than read-then-write: of concurrent
+     * completions exactly one sees {@code true}; the database row lock orders them.
      */
-    public boolean claim(String id, long now) {
+    public boolean claim(String id, String userId, long now) {
         return em.createNamedQuery("invitation.claim")
             .setParameter("id", id)
+            .setParameter("userId", userId)
             .setParameter("now", now)
             .executeUpdate() == 1;
     }
@@ -261,12 +263,5 @@ public final class InvitationStore {
             query.setParameter("email", filter.exactEmail() ? filter.email()
                 : "%" + filter.email().replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
         }
-    }
-
-    public void recordAcceptedUser(String id, String userId) {
-        em.createNamedQuery("invitation.recordAcceptedUser")
-            .setParameter("id", id)
-            .setParameter("userId", userId)
-            .executeUpdate();
     }
 }

@@ -89,13 +89,13 @@ final class BenchReport {
           `entra_tid` and `entra_oid` are no longer written by the gate after the account exists: the `entra-id`
           provider hands them to Keycloak's user creation as brokered attributes, which every flow creating an
           account from that provider type stores (so they count on both sides of the comparison). What the gate
-          still adds per enrolment, against *Create user if unique* alone (second row of section 1): one lookup, the
-          conditional claim, recording the accepted user, and the `login_type` attribute (which rides in Hibernate's
-          insert batch with the account's other attributes). Those are what make enrolment invitation-only and
-          exactly-once; the claim must come before the account exists (so that of two simultaneous completions the
-          loser writes nothing and gets a plain refusal), and the account's id exists only after Keycloak created
-          it, hence two updates. Merging them would need the account created with an id chosen beforehand, which
-          Keycloak's user-creating step does not allow without copying it.
+          still adds per enrolment, against *Create user if unique* alone (second row of section 1): one lookup and
+          one conditional update, plus the `login_type` attribute, which rides in Hibernate's insert batch with the
+          account's other attributes. The claim must come before the account exists (so that of two simultaneous
+          completions the loser writes nothing and gets a plain refusal); it used to be followed by a second update
+          recording the account's id once Keycloak had made one. Now the account's id is chosen first and the claim
+          records it, and the account is created with that id as Keycloak's *Create user if unique* creates one
+          (the gate has made that step's duplicate check in the same request): one round trip less.
         - **Returning user**: the login-type check ran in a post broker login flow. The check itself cost nothing
           measurable, but any post broker login flow costs Keycloak two more redirects with the authentication
           session written each time (10-20 % of a ~13 ms returning sign-in; third row of section 1). The `entra-id`

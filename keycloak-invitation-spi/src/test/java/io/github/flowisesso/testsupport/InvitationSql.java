@@ -108,8 +108,7 @@ public final class InvitationSql implements AutoCloseable {
             s -> s.pendingFor(realm, List.of("a@example.com", "b@example.com", "c@example.com")));
         operations.put("invitation.acceptedByRealmAndEmail", s -> s.acceptedFor(realm, "someone@example.com"));
         operations.put("invitation.byTokenHash", s -> s.findByTokenHash("0".repeat(64)));
-        operations.put("invitation.claim", s -> s.claim(id, now));
-        operations.put("invitation.recordAcceptedUser", s -> s.recordAcceptedUser(id, UUID.randomUUID().toString()));
+        operations.put("invitation.claim", s -> s.claim(id, UUID.randomUUID().toString(), now));
         operations.put("invitation.revoke", s -> s.revoke(realm, id));
         operations.put("invitation.replaceToken", s -> s.replaceToken(realm, id, "1".repeat(64), now, true));
         operations.put("invitation.releaseExpiredAddresses", s -> s.releaseExpiredAddresses(realm, List.of("someone@example.com"), now));
