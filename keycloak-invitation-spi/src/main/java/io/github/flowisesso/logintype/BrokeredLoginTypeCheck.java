@@ -31,6 +31,13 @@ public final class BrokeredLoginTypeCheck {
             return;
         }
         AuthenticationSessionModel authSession = identity.getAuthenticationSession();
+        UserModel signedIn = authSession == null ? null : authSession.getAuthenticatedUser();
+        if (signedIn != null && signedIn.getId().equals(user.getId())) {
+            // Account linking by a user who is signed in already (account console, application-initiated action):
+            // Keycloak has stored the link before asking the provider, and no sign-in happens through it now. The
+            // login type holds at the next sign-in through this provider, as it did with the post broker flow.
+            return;
+        }
         String alias = identity.getIdpConfig().getAlias();
         EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
             .event(EventType.IDENTITY_PROVIDER_LOGIN)

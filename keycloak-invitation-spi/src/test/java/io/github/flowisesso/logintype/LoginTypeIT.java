@@ -279,6 +279,30 @@ class LoginTypeIT {
     }
 
     @Nested
+    class GivenAPasswordUserWhoLinksEntraThemselves {
+
+        @Test
+        void theLinkIsMadeAndTheNextSignInThroughEntraIsRefused(TestEnvironment env) {
+            String email = newEmail();
+            String id = createUser(env, email, "PASSWORD", PASSWORD);
+            EntraUser entra = EntraUser.of(env, email);
+
+            try (Browser browser = env.browser()) {
+                Browser.expectCode(browser.signInWithPassword(email, PASSWORD), env);
+                // Keycloak's application-initiated action for account linking, as Flowise (or the account console) asks for it.
+                HtmlPage confirm = (HtmlPage) browser.get(browser.authorizationRequestUrl(null) + "&kc_action=idp_link:" + TestEnvironment.IDP_ALIAS);
+                HtmlPage entraPage = click(confirm.getHtmlElementById("kc-continue"));
+                Browser.expectCode(browser.signInAtEntra(entraPage, entra), env);
+            }
+
+            assertThat(env.realm().users().get(id).getFederatedIdentity())
+                .extracting(FederatedIdentityRepresentation::getIdentityProvider).containsExactly(TestEnvironment.IDP_ALIAS);
+            refusedAfterEntra(env, entra);
+            assertSingleRefusal(env, id, "IDENTITY_PROVIDER_LOGIN_ERROR", "identity_provider_login_for_password_user");
+        }
+    }
+
+    @Nested
     class GivenAnIdentityProviderOfAnotherType {
 
         @Test
