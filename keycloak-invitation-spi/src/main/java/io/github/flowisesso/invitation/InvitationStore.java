@@ -80,13 +80,21 @@ public final class InvitationStore {
         }
 
         static RuntimeException orRethrow(RuntimeException e) {
+            return isCauseOf(e) ? new AddressTaken(e) : e;
+        }
+
+        /** Whether this failure (of a flush, an update or a commit, however wrapped) is the open-address constraint. */
+        public static boolean isCauseOf(Throwable e) {
             for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof AddressTaken) {
+                    return true;
+                }
                 if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")
                         && String.valueOf(sql.getMessage()).toUpperCase(java.util.Locale.ROOT).contains(CONSTRAINT)) {
-                    return new AddressTaken(e);
+                    return true;
                 }
             }
-            return e;
+            return false;
         }
     }
 

@@ -48,28 +48,19 @@ final class BulkInvitations {
             List<BulkRow> batch = rows.subList(from, Math.min(rows.size(), from + InvitationApiConfig.BULK_BATCH_SIZE));
             List<Map<String, Object>> answers = new ArrayList<>(batch.size());
             try {
-                KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), session.getContext(), batchSession -> {
-                    // The rows are written when the batch commits: no flush (and no dirty check of every row so far)
-                    // before each of the row's own lookups, which made a batch quadratic in its size.
-                    InvitationStore.of(batchSession).writeAtCommit();
-                    RealmModel realm = batchSession.realms().getRealm(realmId);
-                    InvitationRules rules = new InvitationRules(batchSession, realm, config, auth);
-                    InvitationIssuer issuer = new InvitationIssuer(batchSession, realm, inviter, links);
-                    // Validate first, then ask the database once for the pending invitations of the whole batch
-                    // instead of once per row.
-                    List<Object> validated = new ArrayList<>(batch.size());
-                    List<String> emails = new ArrayList<>(batch.size());
-                    for (BulkRow row : batch) {
-                        validated.add(validate(row, rules));
-                        if (validated.get(validated.size() - 1) instanceof ValidInvitation valid) {
-                            emails.add(valid.email());
-                        }
+                try {
+                    runBatch(batch, answers, sendEmailByDefault);
+                } catch (RuntimeException e) {
+                    if (!InvitationStore.AddressTaken.isCauseOf(e)) {
+                        throw e;
                     }
-                    issuer.preloadPending(emails);
-                    for (int i = 0; i < batch.size(); i++) {
-                        answers.add(handle(batch.get(i), validated.get(i), issuer, sendEmailByDefault));
-                    }
-                });
+                    // Another request stored an open invitation for one of these addresses meanwhile. Once more: the
+                    // fresh lookup of the batch's addresses now refuses that row alone with invitation_exists.
+                    LOG.debugf("Bulk invitations: rows %d to %d met a simultaneous invitation, retrying the batch",
+                        batch.get(0).row(), batch.get(batch.size() - 1).row());
+                    answers.clear();
+                    runBatch(batch, answers, sendEmailByDefault);
+                }
                 results.addAll(answers);
             } catch (RuntimeException e) {
                 // The whole batch was rolled back: none of its rows may be reported as created.
@@ -85,6 +76,34 @@ final class BulkInvitations {
             refreshStatistics();
         }
         return new Outcome(results, created, results.size() - created);
+    }
+
+    /** One batch in its own transaction; its answers go to {@code answers} (filled only if it commits). */
+    private void runBatch(List<BulkRow> batch, List<Map<String, Object>> answers, boolean sendEmailByDefault) {
+        List<Map<String, Object>> written = new ArrayList<>(batch.size());
+        KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), session.getContext(), batchSession -> {
+            // The rows are written when the batch commits: no flush (and no dirty check of every row so far)
+            // before each of the row's own lookups, which made a batch quadratic in its size.
+            InvitationStore.of(batchSession).writeAtCommit();
+            RealmModel realm = batchSession.realms().getRealm(realmId);
+            InvitationRules rules = new InvitationRules(batchSession, realm, config, auth);
+            InvitationIssuer issuer = new InvitationIssuer(batchSession, realm, inviter, links);
+            // Validate first, then ask the database once for the pending invitations of the whole batch
+            // instead of once per row.
+            List<Object> validated = new ArrayList<>(batch.size());
+            List<String> emails = new ArrayList<>(batch.size());
+            for (BulkRow row : batch) {
+                validated.add(validate(row, rules));
+                if (validated.get(validated.size() - 1) instanceof ValidInvitation valid) {
+                    emails.add(valid.email());
+                }
+            }
+            issuer.preloadPending(emails);
+            for (int i = 0; i < batch.size(); i++) {
+                written.add(handle(batch.get(i), validated.get(i), issuer, sendEmailByDefault));
+            }
+        });
+        answers.addAll(written);
     }
 
     /** Rows after which a bulk call refreshes the table's planner statistics. */

@@ -170,6 +170,12 @@ final class InvitationIssuer {
     }
 
     private void flushOrConflict() {
+        if (writesAtCommit) {
+            // A bulk batch: the failed write has doomed the batch's transaction, so the whole batch must go round
+            // again (BulkInvitations retries it once) rather than carry on row by row.
+            store.flush();
+            return;
+        }
         try {
             store.flush();
         } catch (InvitationStore.AddressTaken e) {

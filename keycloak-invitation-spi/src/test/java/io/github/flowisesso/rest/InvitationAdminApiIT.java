@@ -680,6 +680,37 @@ class InvitationAdminApiIT {
     class WhenAnAdminInvitesInBulk {
 
         @Test
+        void twoSimultaneousCallsForTheSameAddressesInviteEachAddressOnceAndLoseNoRow(TestEnvironment env) throws Exception {
+            List<String> emails = Stream.generate(ApiFixtures::newEmail).limit(200).toList();
+            List<Map<String, Object>> rows = emails.stream()
+                .map(e -> Map.<String, Object>of("email", e, "loginType", "PASSWORD")).toList();
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            List<java.util.concurrent.Future<Answer>> calls = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                calls.add(pool.submit(() -> {
+                    start.await();
+                    return env.invitationApi().bulkJson(REALM, rows, "?sendEmail=false");
+                }));
+            }
+            start.countDown();
+            List<Map<String, Object>> all = new ArrayList<>();
+            for (var call : calls) {
+                Answer answer = call.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+                all.addAll(results(answer.json()));
+            }
+            pool.shutdown();
+
+            assertThat(all).as("no row is lost to a failed batch").allSatisfy(r ->
+                assertThat(r.containsKey("created") || "invitation_exists".equals(r.get("error"))).as(r.toString()).isTrue());
+            assertThat(all).filteredOn(r -> r.containsKey("created")).hasSize(emails.size());
+            for (String email : emails.subList(0, 20)) {
+                assertThat(env.invitationApi().count(REALM, "email=" + q(email))).isEqualTo(1);
+            }
+        }
+
+        @Test
         void jsonRowsSucceedOrFailOnTheirOwn(TestEnvironment env) {
             String good = newEmail();
             String alsoGood = newEmail();
