@@ -30,7 +30,7 @@ class AdminConsoleIT {
                 waitForText(driver, "Tenant ID");
                 shot.accept("admin-2-add-entra-id");
                 String page = new WebDriverWait(driver, Duration.ofSeconds(10))
-                    .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                    .ignoring(org.openqa.selenium.WebDriverException.class)
                     .until(d -> d.findElement(By.tagName("body")).getText());
                 assertThat(page).contains("Redirect URI", "Client ID", "Client Secret", "Tenant ID");
                 assertThat(page).as("no manual endpoint fields").doesNotContain("Token URL", "Authorization URL");
@@ -40,7 +40,7 @@ class AdminConsoleIT {
 
     static void signIn(WebDriver driver, TestEnvironment env) {
         driver.get(env.keycloak().browserUrl() + "/admin/master/console/");
-        new WebDriverWait(driver, Duration.ofSeconds(30)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        new WebDriverWait(driver, Duration.ofSeconds(30)).ignoring(org.openqa.selenium.WebDriverException.class)
             .until(d -> !d.findElements(By.id("username")).isEmpty());
         driver.findElement(By.id("username")).sendKeys(TestEnvironment.ADMIN_USER);
         driver.findElement(By.id("password")).sendKeys(env.adminUserPassword());
@@ -48,8 +48,9 @@ class AdminConsoleIT {
     }
 
     static void waitForText(WebDriver driver, String text) {
-        // The console is a single-page app: the body it re-renders may go stale between lookup and read.
-        new WebDriverWait(driver, Duration.ofSeconds(45)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        // The console is a single-page app: the body it re-renders may go stale between lookup and read, which
+        // Chromium reports as a stale element or as an inspector error ("Node ... does not belong to the document").
+        new WebDriverWait(driver, Duration.ofSeconds(45)).ignoring(org.openqa.selenium.WebDriverException.class)
             .until(d -> d.findElement(By.tagName("body")).getText().contains(text));
     }
 }
