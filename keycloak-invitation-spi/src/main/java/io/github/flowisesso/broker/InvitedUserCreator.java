@@ -1,6 +1,6 @@
 package io.github.flowisesso.broker;
 
-import io.github.flowisesso.invitation.InvitationEntity;
+import io.github.flowisesso.invitation.Enrolment;
 import io.github.flowisesso.invitation.InvitationGrants;
 import io.github.flowisesso.invitation.InvitationStore;
 import java.util.List;
@@ -10,11 +10,9 @@ import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.authenticators.broker.AbstractIdpAuthenticator;
 import org.keycloak.authentication.authenticators.broker.util.SerializedBrokeredIdentityContext;
 import org.keycloak.broker.provider.BrokeredIdentityContext;
-import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 
 import static org.keycloak.broker.provider.AbstractIdentityProvider.BROKER_REGISTERED_NEW_USER;
 
@@ -49,23 +47,20 @@ final class InvitedUserCreator extends AbstractIdpAuthenticator {
             GateRefusal.refuse(context, brokerContext.getEmail(), InvitationMatcher.NOT_INVITED, null, GateRefusal.MESSAGE_NOT_INVITED);
             return;
         }
-        InvitationStore store = InvitationStore.of(session);
-        String userId = KeycloakModelUtils.generateId();
-        if (!store.claim(invitationId, userId, Time.currentTimeMillis())) {
+        // The invited, canonical address is the username: stable and unique, unlike Entra's preferred_username.
+        Optional<UserModel> created = Enrolment.claimAndCreate(session, realm, invitationId, username);
+        if (created.isEmpty()) {
             GateRefusal.refuse(context, brokerContext.getEmail(), NO_LONGER_VALID, invitationId, GateRefusal.MESSAGE_NO_LONGER_VALID);
             return;
         }
-        // The invited, canonical address is the username: stable and unique, unlike Entra's preferred_username.
-        UserModel user = session.users().addUser(realm, userId, username, true, true);
-        user.setEnabled(true);
+        UserModel user = created.get();
         for (Map.Entry<String, List<String>> attribute : serializedCtx.getAttributes().entrySet().stream()
                 .sorted(Map.Entry.comparingByKey()).toList()) {
             if (!UserModel.USERNAME.equalsIgnoreCase(attribute.getKey())) {
                 user.setAttribute(attribute.getKey(), attribute.getValue());
             }
         }
-        Optional<InvitationEntity> invitation = store.find(realm.getId(), invitationId);
-        invitation.ifPresent(i -> InvitationGrants.apply(session, realm, user, i));
+        InvitationStore.of(session).find(realm.getId(), invitationId).ifPresent(i -> InvitationGrants.apply(session, realm, user, i));
         // Keycloak records IDENTITY_PROVIDER_FIRST_LOGIN itself when this flow succeeds; the invitation rides on
         // that event rather than on a second event of the same type (one insert less per enrolment).
         context.getEvent()

@@ -1,11 +1,12 @@
 package io.github.flowisesso.enrollment;
 
+import io.github.flowisesso.invitation.Enrolment;
 import io.github.flowisesso.invitation.InvitationEntity;
 import io.github.flowisesso.invitation.InvitationGrants;
-import io.github.flowisesso.invitation.InvitationStore;
 import io.github.flowisesso.invitation.InvitationTokens;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
+import java.util.Optional;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
@@ -13,7 +14,6 @@ import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.services.Urls;
 import org.keycloak.urls.UrlType;
 
@@ -45,13 +45,11 @@ final class PasswordEnrollment {
                 || session.users().getUserByUsername(realm, invitation.getEmail()) != null) {
             return pages.accountExists(invitation.getId());
         }
-        InvitationStore store = InvitationStore.of(session);
-        String userId = KeycloakModelUtils.generateId();
-        if (!store.claim(invitation.getId(), userId, Time.currentTimeMillis())) {
+        Optional<UserModel> created = Enrolment.claimAndCreate(session, realm, invitation.getId(), invitation.getEmail());
+        if (created.isEmpty()) {
             return pages.noLongerValid(LinkRefusal.ALREADY_CONSUMED, invitation.getId());
         }
-        UserModel user = session.users().addUser(realm, userId, invitation.getEmail(), true, true);
-        user.setEnabled(true);
+        UserModel user = created.get();
         InvitationGrants.apply(session, realm, user, invitation);
         // Following an emailed link proves the mailbox; a link an admin handed over by other means does not.
         user.setEmailVerified(invitation.isEmailed());

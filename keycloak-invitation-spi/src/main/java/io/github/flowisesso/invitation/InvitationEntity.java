@@ -183,12 +183,6 @@ public class InvitationEntity {
     public void setAcceptedUserId(String acceptedUserId) { this.acceptedUserId = acceptedUserId; }
     public String getLocale() { return locale; }
     public void setLocale(String locale) { this.locale = locale; }
-
-    public String getOpenEmail() {
-        return openEmail;
-    }
-
-    public void setOpenEmail(String openEmail) {
-        this.openEmail = openEmail;
-    }
+    public String getOpenEmail() { return openEmail; }
+    public void setOpenEmail(String openEmail) { this.openEmail = openEmail; }
 }

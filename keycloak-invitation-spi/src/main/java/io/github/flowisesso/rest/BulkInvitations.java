@@ -46,10 +46,10 @@ final class BulkInvitations {
         List<Map<String, Object>> results = new ArrayList<>(rows.size());
         for (int from = 0; from < rows.size(); from += InvitationApiConfig.BULK_BATCH_SIZE) {
             List<BulkRow> batch = rows.subList(from, Math.min(rows.size(), from + InvitationApiConfig.BULK_BATCH_SIZE));
-            List<Map<String, Object>> answers = new ArrayList<>(batch.size());
             try {
+                List<Map<String, Object>> answers;
                 try {
-                    runBatch(batch, answers, sendEmailByDefault);
+                    answers = runBatch(batch, sendEmailByDefault);
                 } catch (RuntimeException e) {
                     if (!InvitationStore.AddressTaken.isCauseOf(e)) {
                         throw e;
@@ -58,8 +58,7 @@ final class BulkInvitations {
                     // fresh lookup of the batch's addresses now refuses that row alone with invitation_exists.
                     LOG.debugf("Bulk invitations: rows %d to %d met a simultaneous invitation, retrying the batch",
                         batch.get(0).row(), batch.get(batch.size() - 1).row());
-                    answers.clear();
-                    runBatch(batch, answers, sendEmailByDefault);
+                    answers = runBatch(batch, sendEmailByDefault);
                 }
                 results.addAll(answers);
             } catch (RuntimeException e) {
@@ -78,8 +77,8 @@ final class BulkInvitations {
         return new Outcome(results, created, results.size() - created);
     }
 
-    /** One batch in its own transaction; its answers go to {@code answers} (filled only if it commits). */
-    private void runBatch(List<BulkRow> batch, List<Map<String, Object>> answers, boolean sendEmailByDefault) {
+    /** One batch in its own transaction; its rows' answers, once it has committed. */
+    private List<Map<String, Object>> runBatch(List<BulkRow> batch, boolean sendEmailByDefault) {
         List<Map<String, Object>> written = new ArrayList<>(batch.size());
         KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), session.getContext(), batchSession -> {
             // The rows are written when the batch commits: no flush (and no dirty check of every row so far)
@@ -103,7 +102,7 @@ final class BulkInvitations {
                 written.add(handle(batch.get(i), validated.get(i), issuer, sendEmailByDefault));
             }
         });
-        answers.addAll(written);
+        return written;
     }
 
     /** Rows after which a bulk call refreshes the table's planner statistics. */

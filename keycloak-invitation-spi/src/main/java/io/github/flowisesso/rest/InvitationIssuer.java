@@ -170,15 +170,14 @@ final class InvitationIssuer {
     }
 
     private void flushOrConflict() {
-        if (writesAtCommit) {
-            // A bulk batch: the failed write has doomed the batch's transaction, so the whole batch must go round
-            // again (BulkInvitations retries it once) rather than carry on row by row.
-            store.flush();
-            return;
-        }
         try {
             store.flush();
         } catch (InvitationStore.AddressTaken e) {
+            if (writesAtCommit) {
+                // A bulk batch: the failed write has doomed the batch's transaction, so the whole batch goes round
+                // again (BulkInvitations retries it once) rather than carry on row by row.
+                throw e;
+            }
             throw addressTaken();
         }
     }
