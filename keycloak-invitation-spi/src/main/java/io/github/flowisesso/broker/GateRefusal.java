@@ -21,6 +21,12 @@ final class GateRefusal {
     private GateRefusal() {
     }
 
+    /** A refused {@link MatchResult}: "account exists" in its own words, every other reason as "not invited". */
+    static void refuse(AuthenticationFlowContext context, String email, MatchResult refused) {
+        String message = InvitationMatcher.ACCOUNT_EXISTS.equals(refused.refusal()) ? MESSAGE_ACCOUNT_EXISTS : MESSAGE_NOT_INVITED;
+        refuse(context, email, refused.refusal(), refused.invitationId(), message);
+    }
+
     static void refuse(AuthenticationFlowContext context, String email, String reason, String invitationId, String message) {
         RealmModel realm = context.getRealm();
         // A clone: the flow's own builder is sent again by Keycloak after a challenge, which would log us twice.

@@ -14,6 +14,7 @@ import org.keycloak.models.IdentityProviderModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.UserProvider;
 
 /**
  * The single place that decides whether a brokered identity matches an invitation. Email is only trusted when
@@ -29,6 +30,7 @@ final class InvitationMatcher {
     static final String EXPIRED = "invitation_expired";
     static final String OTHER_IDP = "invited_for_other_identity_provider";
     static final String PASSWORD_LOGIN_TYPE = "invited_for_password_login";
+    static final String ACCOUNT_EXISTS = "account_exists";
 
     private InvitationMatcher() {
     }
@@ -60,7 +62,39 @@ final class InvitationMatcher {
         return Optional.empty();
     }
 
-    static MatchResult match(KeycloakSession session, RealmModel realm, BrokeredIdentityContext identity) {
+    /**
+     * The canonical address an identity may be matched on: present, and vouched for by an identity provider that
+     * passes the token checks ({@link #match} tells the reason when this is empty). No database access.
+     */
+    static Optional<String> trustedEmail(BrokeredIdentityContext identity) {
+        IdentityProviderModel idp = identity.getIdpConfig();
+        Map<String, Object> claims = EntraClaims.of(identity);
+        if (EntraClaims.isEntra(idp) && !EntraClaims.isFromConfiguredTenant(idp, claims)) {
+            return Optional.empty();
+        }
+        return EmailAddresses.canonical(identity.getEmail()).filter(email -> EntraClaims.isEmailVerified(idp, claims, email));
+    }
+
+    /**
+     * The read-only decision: the invitation this identity may enroll with, its own unlinked account to resume, or
+     * the reason why neither. A match whose address already has an account is refused: accounts are never linked
+     * by email.
+     */
+    static MatchResult admit(KeycloakSession session, RealmModel realm, BrokeredIdentityContext identity) {
+        MatchResult match = match(session, realm, identity);
+        if (match.isMatched() && !match.isResumption() && accountExists(session, realm, match.invitation().getEmail())) {
+            return MatchResult.refused(ACCOUNT_EXISTS, match.invitation());
+        }
+        return match;
+    }
+
+    /** Whether an account already uses this address, as its email or as its username. */
+    static boolean accountExists(KeycloakSession session, RealmModel realm, String email) {
+        UserProvider users = session.users();
+        return users.getUserByEmail(realm, email) != null || users.getUserByUsername(realm, email) != null;
+    }
+
+    private static MatchResult match(KeycloakSession session, RealmModel realm, BrokeredIdentityContext identity) {
         IdentityProviderModel idp = identity.getIdpConfig();
         Map<String, Object> claims = EntraClaims.of(identity);
         if (EntraClaims.isEntra(idp) && !EntraClaims.isFromConfiguredTenant(idp, claims)) {

@@ -27,8 +27,8 @@ public final class InvitationRequiredAuthenticatorFactory implements Authenticat
 
     @Override
     public String getHelpText() {
-        return "First step of first broker login: only identities with a pending invitation for this identity"
-            + " provider and their verified email may continue; existing accounts are never linked.";
+        return "Optional early check before a form in first broker login: only identities with a pending invitation for"
+            + " this identity provider and their verified email may continue. \"Create invited user\" checks again.";
     }
 
     @Override

@@ -1,8 +1,8 @@
 package io.github.flowisesso.broker;
 
 import io.github.flowisesso.invitation.Enrolment;
+import io.github.flowisesso.invitation.InvitationEntity;
 import io.github.flowisesso.invitation.InvitationGrants;
-import io.github.flowisesso.invitation.InvitationStore;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +10,7 @@ import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.authenticators.broker.AbstractIdpAuthenticator;
 import org.keycloak.authentication.authenticators.broker.util.SerializedBrokeredIdentityContext;
 import org.keycloak.broker.provider.BrokeredIdentityContext;
+import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -17,12 +18,18 @@ import org.keycloak.models.UserModel;
 import static org.keycloak.broker.provider.AbstractIdentityProvider.BROKER_REGISTERED_NEW_USER;
 
 /**
- * Consumes the invitation the gate found and creates the account, in one transaction. The claim (a conditional
- * update that also records the account's id, chosen beforehand) comes first, so of two simultaneous completions
- * only one creates a user; the other writes nothing. The account is created as Keycloak's own "create user if
- * unique" does it (local storage, default roles and required actions, the brokered attributes), without its
- * duplicate check, which the gate made in the same request; a duplicate created meanwhile by someone else is
- * refused by the database's unique username and email, and the whole transaction, the claim included, rolls back.
+ * "Create invited user": lets a brokered identity in only with a matching invitation, consumes it and creates the
+ * account, in one transaction; never links an existing account by email.
+ *
+ * <p>The common case costs one statement beyond Keycloak's own user creation: once the token checks pass and no
+ * account uses the address (Keycloak's own two lookups, as in "create user if unique"), the open invitation for the
+ * address is claimed and read in one conditional update (PostgreSQL, H2). Everything else (no invitation, expired,
+ * other login type, an account to resume, other databases, a claim lost to a simultaneous completion) takes the
+ * read-only decision of {@link InvitationMatcher#admit}, which names the reason, and then claims by id. Of two
+ * simultaneous completions only one claims; the other writes nothing. The account is created as Keycloak's own
+ * "create user if unique" does it (local storage, default roles and required actions, the brokered attributes); a
+ * duplicate created meanwhile by someone else is refused by the database's unique username and email, and the whole
+ * transaction, the claim included, rolls back.
  */
 final class InvitedUserCreator extends AbstractIdpAuthenticator {
 
@@ -33,39 +40,54 @@ final class InvitedUserCreator extends AbstractIdpAuthenticator {
                                     BrokeredIdentityContext brokerContext) {
         KeycloakSession session = context.getSession();
         RealmModel realm = context.getRealm();
-        String resumed = context.getAuthenticationSession().getAuthNote(InvitationRequiredAuthenticator.RESUMED_USER_NOTE);
-        if (resumed != null) {
-            // The gate found this identity's own, unlinked account: Keycloak links it after the flow.
-            context.setUser(session.users().getUserById(realm, resumed));
+        Optional<String> email = InvitationMatcher.trustedEmail(brokerContext);
+        if (email.isPresent() && !InvitationMatcher.accountExists(session, realm, email.get())) {
+            Optional<Enrolment.Enrolled> enrolled = Enrolment.claimOpenAndCreate(session, realm, email.get(),
+                brokerContext.getIdpConfig().getAlias());
+            if (enrolled.isPresent()) {
+                enrolled(context, serializedCtx, enrolled.get().invitation(), enrolled.get().user());
+                return;
+            }
+        }
+
+        MatchResult match = InvitationMatcher.admit(session, realm, brokerContext);
+        if (!match.isMatched()) {
+            GateRefusal.refuse(context, brokerContext.getEmail(), match);
+            return;
+        }
+        if (match.isResumption()) {
+            // This identity's own account, created before its browser stopped: Keycloak links it after the flow.
+            context.getEvent().clone().event(EventType.IDENTITY_PROVIDER_FIRST_LOGIN)
+                .user(match.resumable()).detail(GateRefusal.INVITATION_ID, match.invitationId())
+                .detail(GateRefusal.REASON, "enrolment_resumed").success();
+            context.setUser(match.resumable());
             context.success();
             return;
         }
-        String invitationId = context.getAuthenticationSession().getAuthNote(InvitationRequiredAuthenticator.INVITATION_ID_NOTE);
-        String username = context.getAuthenticationSession().getAuthNote(InvitationRequiredAuthenticator.INVITATION_EMAIL_NOTE);
-        if (invitationId == null || username == null) {
-            // Fail closed when a flow puts this step without the gate before it.
-            GateRefusal.refuse(context, brokerContext.getEmail(), InvitationMatcher.NOT_INVITED, null, GateRefusal.MESSAGE_NOT_INVITED);
-            return;
-        }
+        InvitationEntity invitation = match.invitation();
         // The invited, canonical address is the username: stable and unique, unlike Entra's preferred_username.
-        Optional<UserModel> created = Enrolment.claimAndCreate(session, realm, invitationId, username);
+        Optional<UserModel> created = Enrolment.claimAndCreate(session, realm, invitation.getId(), invitation.getEmail());
         if (created.isEmpty()) {
-            GateRefusal.refuse(context, brokerContext.getEmail(), NO_LONGER_VALID, invitationId, GateRefusal.MESSAGE_NO_LONGER_VALID);
+            GateRefusal.refuse(context, brokerContext.getEmail(), NO_LONGER_VALID, invitation.getId(), GateRefusal.MESSAGE_NO_LONGER_VALID);
             return;
         }
-        UserModel user = created.get();
+        enrolled(context, serializedCtx, invitation, created.get());
+    }
+
+    private static void enrolled(AuthenticationFlowContext context, SerializedBrokeredIdentityContext serializedCtx,
+                                 InvitationEntity invitation, UserModel user) {
         for (Map.Entry<String, List<String>> attribute : serializedCtx.getAttributes().entrySet().stream()
                 .sorted(Map.Entry.comparingByKey()).toList()) {
             if (!UserModel.USERNAME.equalsIgnoreCase(attribute.getKey())) {
                 user.setAttribute(attribute.getKey(), attribute.getValue());
             }
         }
-        InvitationStore.of(session).find(realm.getId(), invitationId).ifPresent(i -> InvitationGrants.apply(session, realm, user, i));
+        InvitationGrants.apply(context.getSession(), context.getRealm(), user, invitation);
         // Keycloak records IDENTITY_PROVIDER_FIRST_LOGIN itself when this flow succeeds; the invitation rides on
         // that event rather than on a second event of the same type (one insert less per enrolment).
         context.getEvent()
             .user(user)
-            .detail(GateRefusal.INVITATION_ID, invitationId)
+            .detail(GateRefusal.INVITATION_ID, invitation.getId())
             .detail(GateRefusal.REASON, "invitation_accepted");
         context.setUser(user);
         context.getAuthenticationSession().setAuthNote(BROKER_REGISTERED_NEW_USER, "true");

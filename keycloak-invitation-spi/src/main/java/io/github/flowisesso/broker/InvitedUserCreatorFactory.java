@@ -27,8 +27,9 @@ public final class InvitedUserCreatorFactory implements AuthenticatorFactory {
 
     @Override
     public String getHelpText() {
-        return "Consumes the invitation found by \"Invitation required\" and creates the account with the invitation's"
-            + " login type, roles and groups. Put it right after \"Invitation required\".";
+        return "Lets an identity in only with a pending invitation for this identity provider and its verified email,"
+            + " consumes the invitation and creates the account with its login type, roles and groups. Existing"
+            + " accounts are never linked.";
     }
 
     @Override

@@ -3,7 +3,10 @@ package io.github.flowisesso.broker;
 import io.github.flowisesso.invitation.InvitationEntity;
 import org.keycloak.models.UserModel;
 
-/** Either the invitation a brokered identity may enroll with, or the reason (an event detail) why none. */
+/**
+ * Either the invitation a brokered identity may enroll with, or the reason (an event detail) why not, with the
+ * invitation concerned when there is one.
+ */
 record MatchResult(InvitationEntity invitation, String refusal, UserModel resumable) {
 
     static MatchResult matched(InvitationEntity invitation) {
@@ -12,6 +15,10 @@ record MatchResult(InvitationEntity invitation, String refusal, UserModel resuma
 
     static MatchResult refused(String reason) {
         return new MatchResult(null, reason, null);
+    }
+
+    static MatchResult refused(String reason, InvitationEntity invitation) {
+        return new MatchResult(invitation, reason, null);
     }
 
     /** The account this same Entra identity was enrolled into, before Keycloak could link it. */
@@ -24,6 +31,10 @@ record MatchResult(InvitationEntity invitation, String refusal, UserModel resuma
     }
 
     boolean isMatched() {
-        return invitation != null;
+        return refusal == null;
+    }
+
+    String invitationId() {
+        return invitation == null ? null : invitation.getId();
     }
 }

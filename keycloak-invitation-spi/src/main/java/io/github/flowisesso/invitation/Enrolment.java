@@ -14,6 +14,10 @@ import org.keycloak.models.utils.KeycloakModelUtils;
  */
 public final class Enrolment {
 
+    /** The invitation consumed and the account made from it. */
+    public record Enrolled(InvitationEntity invitation, UserModel user) {
+    }
+
     private Enrolment() {
     }
 
@@ -24,8 +28,24 @@ public final class Enrolment {
         if (!InvitationStore.of(session).claim(invitationId, userId, Time.currentTimeMillis())) {
             return Optional.empty();
         }
+        return Optional.of(create(session, realm, userId, username));
+    }
+
+    /**
+     * The SSO fast path: claims the open invitation for this address and identity provider and creates its account
+     * (the address is the username). Empty when there is no such invitation or the database cannot claim and read in
+     * one statement; the caller then decides with a read and {@link #claimAndCreate claims by id}.
+     */
+    public static Optional<Enrolled> claimOpenAndCreate(KeycloakSession session, RealmModel realm, String canonicalEmail,
+                                                        String idpAlias) {
+        String userId = KeycloakModelUtils.generateId();
+        return InvitationStore.of(session).claimOpen(realm.getId(), canonicalEmail, idpAlias, userId, Time.currentTimeMillis())
+            .map(invitation -> new Enrolled(invitation, create(session, realm, userId, invitation.getEmail())));
+    }
+
+    private static UserModel create(KeycloakSession session, RealmModel realm, String userId, String username) {
         UserModel user = session.users().addUser(realm, userId, username, true, true);
         user.setEnabled(true);
-        return Optional.of(user);
+        return user;
     }
 }

@@ -49,6 +49,19 @@ import jakarta.persistence.Table;
             + " WHERE ID = :id AND STATUS = 'PENDING' AND EXPIRES_AT > :now",
         hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
     // Conditional like the claim: a revoke or resend racing a completion never overwrites ACCEPTED.
+    // The fast path of an SSO enrolment: find and claim the one open invitation for an address in one statement that
+    // returns the row (unique key UK_FLOWISE_INVITATION_OPEN), instead of a read and then an update. Each database
+    // spells "update and return" its own way; InvitationStore picks the flavour (others take the read-then-claim path).
+    @NamedNativeQuery(name = "invitation.claimOpen.postgres",
+        query = "UPDATE FLOWISE_INVITATION SET " + InvitationEntity.CLAIM_OPEN_SET + " WHERE " + InvitationEntity.CLAIM_OPEN_WHERE
+            + " RETURNING *",
+        resultClass = InvitationEntity.class,
+        hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
+    @NamedNativeQuery(name = "invitation.claimOpen.h2",
+        query = "SELECT * FROM FINAL TABLE (UPDATE FLOWISE_INVITATION SET " + InvitationEntity.CLAIM_OPEN_SET
+            + " WHERE " + InvitationEntity.CLAIM_OPEN_WHERE + ")",
+        resultClass = InvitationEntity.class,
+        hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
     @NamedNativeQuery(name = "invitation.revoke",
         query = "UPDATE FLOWISE_INVITATION SET STATUS = 'REVOKED', OPEN_EMAIL = NULL"
             + " WHERE REALM_ID = :realmId AND ID = :id AND STATUS = 'PENDING'",
@@ -74,6 +87,10 @@ public class InvitationEntity {
     static final String TABLE = "FLOWISE_INVITATION";
     /** Hibernate's hint naming the tables a native query touches (HibernateHints.HINT_NATIVE_SPACES). */
     static final String NATIVE_SPACES = "org.hibernate.query.native.spaces";
+
+    static final String CLAIM_OPEN_SET = "STATUS = 'ACCEPTED', ACCEPTED_AT = :now, ACCEPTED_USER_ID = :userId, OPEN_EMAIL = NULL";
+    static final String CLAIM_OPEN_WHERE = "REALM_ID = :realmId AND OPEN_EMAIL = :email AND STATUS = 'PENDING' AND EXPIRES_AT > :now"
+        + " AND LOGIN_TYPE = 'SSO' AND IDP_ALIAS = :idp";
 
     @Id
     @Column(name = "ID", length = 36)

@@ -5,6 +5,10 @@ import jakarta.persistence.FlushModeType;
 import jakarta.persistence.TypedQuery;
 import java.util.List;
 import java.util.Optional;
+import org.hibernate.dialect.Dialect;
+import org.hibernate.dialect.H2Dialect;
+import org.hibernate.dialect.PostgreSQLDialect;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 
@@ -143,9 +147,7 @@ public final class InvitationStore {
      * cached for it. Other databases: nothing.
      */
     public void refreshStatistics() {
-        Object product = em.getEntityManagerFactory().getProperties().get("hibernate.dialect");
-        String dialect = product == null ? "" : product.toString();
-        if (dialect.toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
+        if (database() == Database.POSTGRES) {
             em.createNativeQuery("ANALYZE " + InvitationEntity.TABLE).executeUpdate();
         }
     }
@@ -167,6 +169,41 @@ public final class InvitationStore {
             .setParameter("userId", userId)
             .setParameter("now", now)
             .executeUpdate() == 1;
+    }
+
+    /**
+     * Claims, in one statement that also returns it, the open, unexpired SSO invitation for this address and identity
+     * provider, for the account {@code userId} (chosen by the caller, created next in the same transaction). Empty
+     * when there is none, and on databases without an "update and return" statement that this store knows
+     * (PostgreSQL and H2 have one): the caller then reads, decides and {@link #claim claims by id}. Like
+     * {@link #claim}, of concurrent calls exactly one gets the row.
+     */
+    public Optional<InvitationEntity> claimOpen(String realmId, String canonicalEmail, String idpAlias, String userId, long now) {
+        String query = switch (database()) {
+            case POSTGRES -> "invitation.claimOpen.postgres";
+            case H2 -> "invitation.claimOpen.h2";
+            case OTHER -> null;
+        };
+        if (query == null) {
+            return Optional.empty();
+        }
+        return em.createNamedQuery(query, InvitationEntity.class)
+            .setParameter("realmId", realmId)
+            .setParameter("email", canonicalEmail)
+            .setParameter("idp", idpAlias)
+            .setParameter("userId", userId)
+            .setParameter("now", now)
+            .getResultStream().findFirst();
+    }
+
+    private enum Database { POSTGRES, H2, OTHER }
+
+    private Database database() {
+        Dialect dialect = em.getEntityManagerFactory().unwrap(SessionFactoryImplementor.class).getJdbcServices().getDialect();
+        if (dialect instanceof PostgreSQLDialect) {
+            return Database.POSTGRES;
+        }
+        return dialect instanceof H2Dialect ? Database.H2 : Database.OTHER;
     }
 
     /** PENDING (also expired) to REVOKED; {@code false} when the row is not PENDING or not in this realm. */

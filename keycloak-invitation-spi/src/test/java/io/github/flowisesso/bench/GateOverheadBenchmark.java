@@ -13,7 +13,7 @@ import org.keycloak.representations.idm.UserRepresentation;
  * 1. What the invitation gate adds to a sign-in.
  *
  * <p>First login: the full first-broker-login of a new, invited Entra identity through {@code entra} (flow
- * "invitation first broker login": the gate's lookup, the claim, Keycloak's user creation, roles/groups, the
+ * "invitation first broker login": the claim of the open invitation, Keycloak's user creation, roles/groups, the
  * accepted event) against the same through {@code entra-stock} (same provider type, tenant and stand-in; Keycloak's
  * built-in first broker login flow) and {@code entra-bare} (only Keycloak's "Create user if unique"). Returning user: the same account signs in through
  * {@code entra} (the provider's login-type check), {@code entra-oidc} (Keycloak's own oidc type: no check) and
@@ -85,8 +85,9 @@ final class GateOverheadBenchmark {
             token it issues carries the claims queued for this sign-in; on its Netty server, since the default one's
             Nagle + delayed-ACK stalls added ~40 ms to a random share of sign-ins) → Keycloak's broker endpoint → first broker
             login flow → authorization code → token request. One server, one stand-in tenant, identity providers of
-            the same type (`entra-id`): **A** = `entra` with the shipped flow *invitation first broker login* (gate
-            lookup, conditional claim, Keycloak's user creation, login type, accepted event); **B** = `entra-stock`
+            the same type (`entra-id`): **A** = `entra` with the shipped flow *invitation first broker login* (*Create
+            invited user*: Keycloak's account lookups, the open invitation claimed and read in one conditional update,
+            Keycloak's user creation, login type, accepted event); **B** = `entra-stock`
             with Keycloak's built-in *first broker login* flow (review profile if incomplete, which it is not here;
             create user if unique; account linking only for duplicates), the baseline the goal names; and, in a second
             row, `entra-bare`, bound to a flow with only Keycloak's *Create user if unique* (the user-creating step of

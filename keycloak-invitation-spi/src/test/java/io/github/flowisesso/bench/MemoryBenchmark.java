@@ -54,7 +54,7 @@ final class MemoryBenchmark {
             Each run creates a realm with the same confidential client and the same identity provider of Keycloak's
             generic `oidc` type (the distribution without the extension has no `entra-id`; both point at a
             non-interactive mock-oauth2-server), then the workload, then measures. **A**: the provider's first broker
-            login flow is the extension's (*Invitation required*, *Create invited user*); %,d invitations are created
+            login flow is the extension's (*Create invited user*); %,d invitations are created
             through the bulk endpoint (sendEmail=false, %,d-row calls), then %,d new identities sign in (each is
             invited: an account, a claimed invitation). **B**: the same realm, client and provider with a flow of only
             Keycloak's *Create user if unique*, no invitations, the same %,d first logins: the same workload minus
@@ -139,7 +139,7 @@ final class MemoryBenchmark {
         client.setRedirectUris(List.of(redirectUri));
         r.clients().create(client).close();
         String flowAlias = withExtension ? "membench invitation first broker login" : "membench stock first broker login";
-        List<String> steps = withExtension ? List.of("invitation-required", "invitation-create-user") : List.of("idp-create-user-if-unique");
+        List<String> steps = withExtension ? List.of("invitation-create-user") : List.of("idp-create-user-if-unique");
         AuthenticationFlowRepresentation flow = new AuthenticationFlowRepresentation();
         flow.setAlias(flowAlias);
         flow.setProviderId("basic-flow");

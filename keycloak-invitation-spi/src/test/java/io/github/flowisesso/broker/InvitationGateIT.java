@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.flowisesso.testsupport.Browser;
 import io.github.flowisesso.testsupport.EntraUser;
+import io.github.flowisesso.testsupport.Invitations;
 import io.github.flowisesso.testsupport.Invitations.Seeded;
 import io.github.flowisesso.testsupport.KeycloakExtension;
 import io.github.flowisesso.testsupport.TestEnvironment;
@@ -16,10 +17,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.htmlunit.Page;
+import org.htmlunit.html.HtmlElement;
+import org.htmlunit.html.HtmlForm;
 import org.htmlunit.html.HtmlPage;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.keycloak.admin.client.resource.AuthenticationManagementResource;
+import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
+import org.keycloak.representations.idm.AuthenticationFlowRepresentation;
+import org.keycloak.representations.idm.AuthenticatorConfigRepresentation;
 import org.keycloak.representations.idm.EventRepresentation;
 import org.keycloak.representations.idm.FederatedIdentityRepresentation;
 import org.keycloak.representations.idm.GroupRepresentation;
@@ -36,11 +45,17 @@ class InvitationGateIT {
     @Nested
     class GivenAPendingSsoInvitation {
 
-        @Test
-        void theInviteeFinishesFirstLoginAndFlowiseGetsACode(TestEnvironment env) {
+        /**
+         * Every invitation made since the open-address column holds its address and is claimed and read in one
+         * statement; a row stored before it is read, then claimed by id. Both must enroll alike.
+         */
+        @ParameterizedTest(name = "invitation holds its address: {0}")
+        @ValueSource(booleans = {true, false})
+        void theInviteeFinishesFirstLoginAndFlowiseGetsACode(boolean holdsAddress, TestEnvironment env) {
             String email = newEmail("user");
             String group = ensureGroup(env, "workspace-" + UUID.randomUUID().toString().substring(0, 6));
-            Seeded invitation = env.invitations().seed(invite(email).roles("member").groups("/" + group).names("Ada", "Lovelace"));
+            Invitations.Spec spec = invite(email).roles("member").groups("/" + group).names("Ada", "Lovelace");
+            Seeded invitation = env.invitations().seed(holdsAddress ? spec.holdingItsAddress() : spec);
             EntraUser entraUser = EntraUser.of(env, email);
 
             try (Browser browser = env.browser()) {
@@ -67,7 +82,8 @@ class InvitationGateIT {
                 .extracting(r -> r.getName()).containsExactly("member");
             assertThat(env.realm().users().get(user.getId()).groups()).extracting(GroupRepresentation::getName).containsExactly(group);
             Map<String, Object> stored = env.invitations().get(invitation.id());
-            assertThat(stored).containsEntry("status", "ACCEPTED").containsEntry("acceptedUserId", user.getId());
+            assertThat(stored).containsEntry("status", "ACCEPTED").containsEntry("acceptedUserId", user.getId())
+                .as("an accepted invitation gives its address back").doesNotContainKey("openEmail");
             // One enrolment event: Keycloak's own IDENTITY_PROVIDER_FIRST_LOGIN, carrying the invitation.
             List<EventRepresentation> enrolled = env.realm().getEvents(List.of("IDENTITY_PROVIDER_FIRST_LOGIN"),
                 null, user.getId(), null, null, null, 0, 100);
@@ -158,10 +174,12 @@ class InvitationGateIT {
     @Nested
     class GivenAnInvitationThatIsNoLongerPending {
 
-        @Test
-        void anExpiredInvitationIsRefused(TestEnvironment env) {
+        @ParameterizedTest(name = "invitation holds its address: {0}")
+        @ValueSource(booleans = {true, false})
+        void anExpiredInvitationIsRefused(boolean holdsAddress, TestEnvironment env) {
             String email = newEmail("user");
-            Seeded invitation = env.invitations().seed(invite(email).expiresInSeconds(-60));
+            Invitations.Spec spec = invite(email).expiresInSeconds(-60);
+            Seeded invitation = env.invitations().seed(holdsAddress ? spec.holdingItsAddress() : spec);
 
             refusedAtFirstLogin(env, EntraUser.of(env, email), NOT_INVITED);
 
@@ -228,6 +246,102 @@ class InvitationGateIT {
             assertUntouched(env, invitation, "PENDING");
             assertRefusalEvent(env, email, "account_exists");
         }
+    }
+
+    /**
+     * An admin's own first-broker-login flow that shows Keycloak's review-profile form before the account is created
+     * puts "Invitation required" in front of it: strangers are refused before they see a form, and an invitee who
+     * stops at the form has consumed nothing.
+     */
+    @Nested
+    class GivenAFlowThatShowsAFormBeforeTheAccountIsCreated {
+
+        @Test
+        void anUninvitedIdentityIsRefusedBeforeTheForm(TestEnvironment env) {
+            String alias = reviewingProvider(env);
+            String email = newEmail("user");
+
+            try (Browser browser = env.browser()) {
+                Page page = browser.signInAtEntra(browser.openSignIn(alias), EntraUser.of(env, email));
+                assertThat(page.getWebResponse().getStatusCode()).isEqualTo(403);
+                assertThat(((HtmlPage) page).asNormalizedText()).contains(NOT_INVITED);
+            }
+
+            assertNoAccount(env, email);
+            assertRefusalEvent(env, email, "not_invited");
+        }
+
+        @Test
+        void anInviteeSeesTheFormConsumesNothingThereAndEnrollsOnSubmitting(TestEnvironment env) {
+            String alias = reviewingProvider(env);
+            String email = newEmail("user");
+            Seeded invitation = env.invitations().seed(invite(email).identityProvider(alias).holdingItsAddress());
+
+            try (Browser browser = env.browser()) {
+                Page page = browser.signInAtEntra(browser.openSignIn(alias), EntraUser.of(env, email));
+                assertThat(page.getWebResponse().getStatusCode()).isEqualTo(200);
+                HtmlForm review = ((HtmlPage) page).getHtmlElementById("kc-idp-review-profile-form");
+                assertThat(review.getInputByName("firstName").getValue()).as("the review form, filled from Entra").isEqualTo("Ada");
+                assertNoAccount(env, email);
+                assertUntouched(env, invitation, "PENDING");
+
+                Browser.expectCode(submit(review), env);
+            }
+
+            UserRepresentation user = onlyAccount(env, email);
+            assertThat(user.getAttributes()).containsEntry("login_type", List.of("SSO"));
+            assertThat(env.invitations().get(invitation.id())).containsEntry("status", "ACCEPTED").containsEntry("acceptedUserId", user.getId());
+        }
+
+        private static Page submit(HtmlForm form) {
+            try {
+                return ((HtmlElement) form.getFirstByXPath(".//*[@type='submit']")).click();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static final String REVIEWING = "entra-reviewing";
+
+    /**
+     * A copy of the shipped {@code entra} provider whose first-broker-login flow is: Invitation required, Keycloak's
+     * review profile (always shown), Create invited user.
+     */
+    static synchronized String reviewingProvider(TestEnvironment env) {
+        var providers = env.realm().identityProviders();
+        if (providers.findAll().stream().anyMatch(p -> REVIEWING.equals(p.getAlias()))) {
+            return REVIEWING;
+        }
+        AuthenticationManagementResource flows = env.realm().flows();
+        String flow = "invitation review first broker login";
+        AuthenticationFlowRepresentation top = new AuthenticationFlowRepresentation();
+        top.setAlias(flow);
+        top.setProviderId("basic-flow");
+        top.setTopLevel(true);
+        top.setBuiltIn(false);
+        flows.createFlow(top).close();
+        for (String step : List.of("invitation-required", "idp-review-profile", "invitation-create-user")) {
+            flows.addExecution(flow, Map.of("provider", step));
+        }
+        for (AuthenticationExecutionInfoRepresentation execution : flows.getExecutions(flow)) {
+            execution.setRequirement("REQUIRED");
+            flows.updateExecutions(flow, execution);
+            if ("idp-review-profile".equals(execution.getProviderId())) {
+                AuthenticatorConfigRepresentation always = new AuthenticatorConfigRepresentation();
+                always.setAlias("review always");
+                always.setConfig(Map.of("update.profile.on.first.login", "on"));
+                flows.newExecutionConfig(execution.getId(), always).close();
+            }
+        }
+        IdentityProviderRepresentation idp = providers.get(TestEnvironment.IDP_ALIAS).toRepresentation();
+        idp.setAlias(REVIEWING);
+        idp.setInternalId(null);
+        idp.setFirstBrokerLoginFlowAlias(flow);
+        try (jakarta.ws.rs.core.Response response = providers.create(idp)) {
+            assertThat(response.getStatus()).as(() -> response.readEntity(String.class)).isEqualTo(201);
+        }
+        return REVIEWING;
     }
 
     // --- helpers ---

@@ -3,6 +3,8 @@ package io.github.flowisesso.testsupport;
 import java.util.UUID;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
+import no.nav.security.mock.oauth2.http.MockWebServerWrapper;
+import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
 
 /**
  * A real OIDC server shaped like one Entra ID tenant: issuer {@code {authority}/{tenant}/v2.0}, signed ID tokens,
@@ -17,7 +19,8 @@ public final class EntraStandIn implements AutoCloseable {
     public EntraStandIn(int port) {
         this.tenantId = UUID.randomUUID().toString();
         this.port = port > 0 ? port : FreePorts.next();
-        this.server = new MockOAuth2Server(new OAuth2Config(true));
+        this.server = new MockOAuth2Server(new OAuth2Config(true, null, null, false, new OAuth2TokenProvider(), java.util.Set.of(),
+            new OneRequestAtATime(new MockWebServerWrapper())));
         this.server.start(java.net.InetAddress.getLoopbackAddress(), this.port);
     }
 
