@@ -1,7 +1,6 @@
 package io.github.flowisesso.broker;
 
 import io.github.flowisesso.entra.EntraClaims;
-import io.github.flowisesso.invitation.EmailAddresses;
 import io.github.flowisesso.invitation.InvitationEntity;
 import io.github.flowisesso.invitation.InvitationStore;
 import io.github.flowisesso.invitation.LoginType;
@@ -18,8 +17,9 @@ import org.keycloak.models.UserProvider;
 
 /**
  * The single place that decides whether a brokered identity matches an invitation. Email is only trusted when
- * the identity provider vouches for it (Entra ID: {@code xms_edov}, or a domain verified in the tenant);
- * {@code upn} and {@code preferred_username} never count.
+ * the identity provider vouches for it (Entra ID: {@code xms_edov}, or a domain verified in the tenant), and only the
+ * {@code email} of the validated ID token: {@code upn} and {@code preferred_username} never count, nor an address
+ * edited in a form of the flow.
  */
 final class InvitationMatcher {
 
@@ -72,7 +72,7 @@ final class InvitationMatcher {
         if (EntraClaims.isEntra(idp) && !EntraClaims.isFromConfiguredTenant(idp, claims)) {
             return Optional.empty();
         }
-        return EmailAddresses.canonical(identity.getEmail()).filter(email -> EntraClaims.isEmailVerified(idp, claims, email));
+        return EntraClaims.email(claims).filter(email -> EntraClaims.isEmailVerified(idp, claims, email));
     }
 
     /**
@@ -100,7 +100,7 @@ final class InvitationMatcher {
         if (EntraClaims.isEntra(idp) && !EntraClaims.isFromConfiguredTenant(idp, claims)) {
             return MatchResult.refused(WRONG_TENANT);
         }
-        Optional<String> email = EmailAddresses.canonical(identity.getEmail());
+        Optional<String> email = EntraClaims.email(claims);
         if (email.isEmpty()) {
             return MatchResult.refused(NO_EMAIL);
         }

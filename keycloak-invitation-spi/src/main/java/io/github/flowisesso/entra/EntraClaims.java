@@ -30,6 +30,14 @@ public final class EntraClaims {
         return Map.of();
     }
 
+    /**
+     * The canonical address the validated ID token names, which is the address the verification rule speaks about.
+     * Not the brokered identity's email: a form in the flow (Keycloak's review profile) lets the user edit that one.
+     */
+    public static Optional<String> email(Map<String, Object> claims) {
+        return claims.get("email") instanceof String email ? EmailAddresses.canonical(email) : Optional.empty();
+    }
+
     /** The token's {@code tid} is the tenant this provider is pinned to. */
     public static boolean isFromConfiguredTenant(IdentityProviderModel idp, Map<String, Object> claims) {
         String tenant = idp.getConfig().get(EntraIdConfigKeys.TENANT_ID);

@@ -48,7 +48,6 @@ import jakarta.persistence.Table;
             + " OPEN_EMAIL = NULL"
             + " WHERE ID = :id AND STATUS = 'PENDING' AND EXPIRES_AT > :now",
         hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
-    // Conditional like the claim: a revoke or resend racing a completion never overwrites ACCEPTED.
     // The fast path of an SSO enrolment: find and claim the one open invitation for an address in one statement that
     // returns the row (unique key UK_FLOWISE_INVITATION_OPEN), instead of a read and then an update. Each database
     // spells "update and return" its own way; InvitationStore picks the flavour (others take the read-then-claim path).
@@ -62,6 +61,7 @@ import jakarta.persistence.Table;
             + " WHERE " + InvitationEntity.CLAIM_OPEN_WHERE + ")",
         resultClass = InvitationEntity.class,
         hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
+    // Conditional like the claim: a revoke or resend racing a completion never overwrites ACCEPTED.
     @NamedNativeQuery(name = "invitation.revoke",
         query = "UPDATE FLOWISE_INVITATION SET STATUS = 'REVOKED', OPEN_EMAIL = NULL"
             + " WHERE REALM_ID = :realmId AND ID = :id AND STATUS = 'PENDING'",

@@ -107,10 +107,7 @@ public final class InvitationStore {
         em.refresh(invitation);
     }
 
-    /**
-     * By primary key; a row of another realm is not found. Served from the request's persistence context when the
-     * row was read earlier in the same request (the gate's match, then the account's creation): no second query.
-     */
+    /** By primary key; a row of another realm is not found. */
     public Optional<InvitationEntity> find(String realmId, String id) {
         return Optional.ofNullable(em.find(InvitationEntity.class, id)).filter(i -> i.getRealmId().equals(realmId));
     }
@@ -193,7 +190,15 @@ public final class InvitationStore {
             .setParameter("idp", idpAlias)
             .setParameter("userId", userId)
             .setParameter("now", now)
-            .getResultStream().findFirst();
+            .getResultStream().findFirst()
+            // A row this request had read before (a flow with "Invitation required" in front) comes back as the
+            // managed entity, unchanged: bring it up to the claimed state rather than keep a stale PENDING copy.
+            .map(invitation -> {
+                if (invitation.getStatus() != InvitationStatus.ACCEPTED) {
+                    em.refresh(invitation);
+                }
+                return invitation;
+            });
     }
 
     private enum Database { POSTGRES, H2, OTHER }

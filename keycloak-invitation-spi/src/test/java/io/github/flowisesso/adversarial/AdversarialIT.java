@@ -370,7 +370,8 @@ class AdversarialIT {
                 browsers.get(i).signInAtEntra(entraPages.get(i), person).getWebResponse().getStatusCode());
             browsers.forEach(Browser::close);
 
-            // Flowise (200), or a refusal: "no longer valid" (403), or "account exists" (409) after the winner committed.
+            // Flowise (200), or a refusal (403: "no longer valid", or "not invited" once the winner's claim is
+            // committed), or Keycloak's "already linked" (409) for the same person's second completion.
             assertThat(statuses).allMatch(s -> s == 200 || s == 403 || s == 409);
             UserRepresentation account = onlyAccount(env, email);
             assertThat(env.realm().users().get(account.getId()).getFederatedIdentity()).hasSize(1);

@@ -13,6 +13,9 @@ import io.github.flowisesso.testsupport.Invitations;
 import io.github.flowisesso.testsupport.Invitations.Seeded;
 import io.github.flowisesso.testsupport.KeycloakExtension;
 import io.github.flowisesso.testsupport.TestEnvironment;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -296,8 +299,8 @@ class InvitationGateIT {
         private static Page submit(HtmlForm form) {
             try {
                 return ((HtmlElement) form.getFirstByXPath(".//*[@type='submit']")).click();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
     }
@@ -338,7 +341,7 @@ class InvitationGateIT {
         idp.setAlias(REVIEWING);
         idp.setInternalId(null);
         idp.setFirstBrokerLoginFlowAlias(flow);
-        try (jakarta.ws.rs.core.Response response = providers.create(idp)) {
+        try (Response response = providers.create(idp)) {
             assertThat(response.getStatus()).as(() -> response.readEntity(String.class)).isEqualTo(201);
         }
         return REVIEWING;

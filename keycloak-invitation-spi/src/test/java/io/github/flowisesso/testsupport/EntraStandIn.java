@@ -1,5 +1,6 @@
 package io.github.flowisesso.testsupport;
 
+import java.util.Set;
 import java.util.UUID;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
@@ -19,7 +20,7 @@ public final class EntraStandIn implements AutoCloseable {
     public EntraStandIn(int port) {
         this.tenantId = UUID.randomUUID().toString();
         this.port = port > 0 ? port : FreePorts.next();
-        this.server = new MockOAuth2Server(new OAuth2Config(true, null, null, false, new OAuth2TokenProvider(), java.util.Set.of(),
+        this.server = new MockOAuth2Server(new OAuth2Config(true, null, null, false, new OAuth2TokenProvider(), Set.of(),
             new OneRequestAtATime(new MockWebServerWrapper())));
         this.server.start(java.net.InetAddress.getLoopbackAddress(), this.port);
     }
