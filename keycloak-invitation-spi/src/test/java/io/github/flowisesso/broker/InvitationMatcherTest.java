@@ -56,6 +56,7 @@ class InvitationMatcherTest {
     private static BrokeredIdentityContext entraIdentity(Map<String, Object> claims) {
         IdentityProviderModel idp = new IdentityProviderModel();
         idp.setAlias("entra");
+        idp.setEnabled(true);
         idp.setProviderId(EntraIdIdentityProviderFactory.PROVIDER_ID);
         idp.setConfig(new HashMap<>(Map.of(EntraIdConfigKeys.TENANT_ID, TENANT)));
         JsonWebToken token = new JsonWebToken();
