@@ -1,6 +1,7 @@
 package io.github.flowisesso.broker;
 
 import io.github.flowisesso.entra.EntraClaims;
+import io.github.flowisesso.invitation.Enrolment;
 import io.github.flowisesso.invitation.InvitationEntity;
 import io.github.flowisesso.invitation.InvitationStore;
 import io.github.flowisesso.invitation.LoginType;
@@ -13,7 +14,6 @@ import org.keycloak.models.IdentityProviderModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.UserProvider;
 
 /**
  * The single place that decides whether a brokered identity matches an invitation. Email is only trusted when
@@ -67,12 +67,7 @@ final class InvitationMatcher {
      * passes the token checks ({@link #match} tells the reason when this is empty). No database access.
      */
     static Optional<String> trustedEmail(BrokeredIdentityContext identity) {
-        IdentityProviderModel idp = identity.getIdpConfig();
-        Map<String, Object> claims = EntraClaims.of(identity);
-        if (EntraClaims.isEntra(idp) && !EntraClaims.isFromConfiguredTenant(idp, claims)) {
-            return Optional.empty();
-        }
-        return EntraClaims.email(claims).filter(email -> EntraClaims.isEmailVerified(idp, claims, email));
+        return Optional.ofNullable(checkToken(identity.getIdpConfig(), EntraClaims.of(identity)).email());
     }
 
     /**
@@ -82,38 +77,46 @@ final class InvitationMatcher {
      */
     static MatchResult admit(KeycloakSession session, RealmModel realm, BrokeredIdentityContext identity) {
         MatchResult match = match(session, realm, identity);
-        if (match.isMatched() && !match.isResumption() && accountExists(session, realm, match.invitation().getEmail())) {
+        if (match.isMatched() && !match.isResumption() && Enrolment.accountExists(session, realm, match.invitation().getEmail())) {
             return MatchResult.refused(ACCOUNT_EXISTS, match.invitation());
         }
         return match;
     }
 
-    /** Whether an account already uses this address, as its email or as its username. */
-    static boolean accountExists(KeycloakSession session, RealmModel realm, String email) {
-        UserProvider users = session.users();
-        return users.getUserByEmail(realm, email) != null || users.getUserByUsername(realm, email) != null;
+    /** What the validated ID token alone says: the address to match on, or the reason there is none. */
+    private record TokenCheck(String email, String refusal) {
     }
 
-    private static MatchResult match(KeycloakSession session, RealmModel realm, BrokeredIdentityContext identity) {
-        IdentityProviderModel idp = identity.getIdpConfig();
-        Map<String, Object> claims = EntraClaims.of(identity);
+    private static TokenCheck checkToken(IdentityProviderModel idp, Map<String, Object> claims) {
         if (EntraClaims.isEntra(idp) && !EntraClaims.isFromConfiguredTenant(idp, claims)) {
-            return MatchResult.refused(WRONG_TENANT);
+            return new TokenCheck(null, WRONG_TENANT);
         }
         Optional<String> email = EntraClaims.email(claims);
         if (email.isEmpty()) {
-            return MatchResult.refused(NO_EMAIL);
+            return new TokenCheck(null, NO_EMAIL);
         }
         if (!EntraClaims.isEmailVerified(idp, claims, email.get())) {
-            return MatchResult.refused(EMAIL_NOT_VERIFIED);
+            return new TokenCheck(null, EMAIL_NOT_VERIFIED);
         }
+        return new TokenCheck(email.get(), null);
+    }
+
+    /** {@link #admit} without its account check, for a caller that has just made it. */
+    static MatchResult match(KeycloakSession session, RealmModel realm, BrokeredIdentityContext identity) {
+        IdentityProviderModel idp = identity.getIdpConfig();
+        Map<String, Object> claims = EntraClaims.of(identity);
+        TokenCheck token = checkToken(idp, claims);
+        if (token.email() == null) {
+            return MatchResult.refused(token.refusal());
+        }
+        String email = token.email();
 
         long now = Time.currentTimeMillis();
         InvitationStore store = InvitationStore.of(session);
-        List<InvitationEntity> pending = store.pendingFor(realm.getId(), email.get());
+        List<InvitationEntity> pending = store.pendingFor(realm.getId(), email);
         List<InvitationEntity> live = pending.stream().filter(i -> i.getExpiresAt() > now).toList();
         if (live.isEmpty()) {
-            return resumable(session, realm, identity, claims, store.acceptedFor(realm.getId(), email.get()))
+            return resumable(session, realm, identity, claims, store.acceptedFor(realm.getId(), email))
                 .orElseGet(() -> MatchResult.refused(pending.isEmpty() ? NOT_INVITED : EXPIRED));
         }
         return live.stream()

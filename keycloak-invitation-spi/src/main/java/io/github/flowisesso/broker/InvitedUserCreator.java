@@ -41,7 +41,8 @@ final class InvitedUserCreator extends AbstractIdpAuthenticator {
         KeycloakSession session = context.getSession();
         RealmModel realm = context.getRealm();
         Optional<String> email = InvitationMatcher.trustedEmail(brokerContext);
-        if (email.isPresent() && !InvitationMatcher.accountExists(session, realm, email.get())) {
+        boolean noAccount = email.isPresent() && !Enrolment.accountExists(session, realm, email.get());
+        if (noAccount) {
             Optional<Enrolment.Enrolled> enrolled = Enrolment.claimOpenAndCreate(session, realm, email.get(),
                 brokerContext.getIdpConfig().getAlias());
             if (enrolled.isPresent()) {
@@ -50,7 +51,9 @@ final class InvitedUserCreator extends AbstractIdpAuthenticator {
             }
         }
 
-        MatchResult match = InvitationMatcher.admit(session, realm, brokerContext);
+        // The address was just found free of accounts: no need for admit to look again.
+        MatchResult match = noAccount ? InvitationMatcher.match(session, realm, brokerContext)
+            : InvitationMatcher.admit(session, realm, brokerContext);
         if (!match.isMatched()) {
             GateRefusal.refuse(context, brokerContext.getEmail(), match);
             return;

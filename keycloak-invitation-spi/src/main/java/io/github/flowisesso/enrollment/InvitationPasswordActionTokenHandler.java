@@ -1,6 +1,9 @@
 package io.github.flowisesso.enrollment;
 
 import io.github.flowisesso.invitation.InvitationTokens;
+import jakarta.ws.rs.core.Cookie;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import org.keycloak.TokenVerifier;
 import org.keycloak.authentication.actiontoken.AbstractActionTokenHandler;
 import org.keycloak.authentication.actiontoken.ActionTokenContext;
@@ -39,10 +42,10 @@ public final class InvitationPasswordActionTokenHandler extends AbstractActionTo
     }
 
     private static boolean boundToThisBrowser(InvitationPasswordActionToken token, ActionTokenContext<InvitationPasswordActionToken> context) {
-        jakarta.ws.rs.core.Cookie cookie = context.getRequest().getHttpHeaders().getCookies().get(InvitationPasswordActionToken.BINDING_COOKIE);
+        Cookie cookie = context.getRequest().getHttpHeaders().getCookies().get(InvitationPasswordActionToken.BINDING_COOKIE);
         return cookie != null && token.getBindingHash() != null
-            && java.security.MessageDigest.isEqual(InvitationTokens.hash(cookie.getValue()).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-                token.getBindingHash().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            && MessageDigest.isEqual(InvitationTokens.hash(cookie.getValue()).getBytes(StandardCharsets.US_ASCII),
+                token.getBindingHash().getBytes(StandardCharsets.US_ASCII));
     }
 
     @Override

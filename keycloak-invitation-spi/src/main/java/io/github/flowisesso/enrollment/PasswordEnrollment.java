@@ -41,8 +41,7 @@ final class PasswordEnrollment {
         if (target == null) {
             return pages.noLongerValid(LinkRefusal.REDIRECT_NOT_ALLOWED, invitation.getId());
         }
-        if (session.users().getUserByEmail(realm, invitation.getEmail()) != null
-                || session.users().getUserByUsername(realm, invitation.getEmail()) != null) {
+        if (Enrolment.accountExists(session, realm, invitation.getEmail())) {
             return pages.accountExists(invitation.getId());
         }
         Optional<UserModel> created = Enrolment.claimAndCreate(session, realm, invitation.getId(), invitation.getEmail());

@@ -43,7 +43,10 @@ final class AuthorityHosts {
             || loopback && "http".equals(uri.getScheme());
     }
 
-    /** Endpoints read from discovery must live on the authority itself. */
+    /**
+     * Endpoints read from discovery must live on the authority itself: same scheme, host and port as
+     * {@code authority}, which may be the authority or any URL on it, such as the tenant's issuer.
+     */
     static boolean sameOrigin(String authority, String endpoint) {
         if (endpoint == null) {
             return false;

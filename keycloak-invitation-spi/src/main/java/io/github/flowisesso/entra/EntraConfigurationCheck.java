@@ -100,11 +100,10 @@ public final class EntraConfigurationCheck {
                     + " instead of " + issuer + ". Check the Tenant ID and the authority host."));
                 return null;
             }
-            String authority = issuer.substring(0, issuer.indexOf('/', issuer.indexOf("//") + 2));
             for (String endpoint : new String[] {"token_endpoint", "jwks_uri"}) {
-                if (!AuthorityHosts.sameOrigin(authority, doc.path(endpoint).asText(null))) {
-                    checks.add(Check.failed("discovery", "The discovery document's " + endpoint + " is not on " + authority
-                        + "; Keycloak will not send the secret there."));
+                if (!AuthorityHosts.sameOrigin(issuer, doc.path(endpoint).asText(null))) {
+                    checks.add(Check.failed("discovery", "The discovery document's " + endpoint + " is not on the authority of "
+                        + issuer + "; Keycloak will not send the secret there."));
                     return null;
                 }
             }

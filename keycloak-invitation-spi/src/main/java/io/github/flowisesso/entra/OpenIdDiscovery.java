@@ -56,11 +56,10 @@ final class OpenIdDiscovery {
             throw new IdentityBrokerException("Discovery document of " + issuer + " names another issuer");
         }
         Endpoints endpoints = new Endpoints(doc.getAuthorizationEndpoint(), doc.getTokenEndpoint(), doc.getJwksUri(), doc.getLogoutEndpoint());
-        String authority = issuer.substring(0, issuer.indexOf('/', issuer.indexOf("//") + 2));
-        if (!AuthorityHosts.sameOrigin(authority, endpoints.authorization()) || !AuthorityHosts.sameOrigin(authority, endpoints.token())
-                || !AuthorityHosts.sameOrigin(authority, endpoints.jwks())) {
+        if (!AuthorityHosts.sameOrigin(issuer, endpoints.authorization()) || !AuthorityHosts.sameOrigin(issuer, endpoints.token())
+                || !AuthorityHosts.sameOrigin(issuer, endpoints.jwks())) {
             // The secret goes to the token endpoint: never to a host other than the allowed authority.
-            throw new IdentityBrokerException("Discovery document of " + issuer + " points outside " + authority);
+            throw new IdentityBrokerException("Discovery document of " + issuer + " points outside its authority");
         }
         return endpoints;
     }

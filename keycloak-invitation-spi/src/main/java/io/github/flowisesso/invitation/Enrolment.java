@@ -5,6 +5,7 @@ import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.UserProvider;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
@@ -19,6 +20,15 @@ public final class Enrolment {
     }
 
     private Enrolment() {
+    }
+
+    /**
+     * Whether an account already uses this address, as its email or as its username: an invitation never becomes, or
+     * gets linked to, an existing account.
+     */
+    public static boolean accountExists(KeycloakSession session, RealmModel realm, String canonicalEmail) {
+        UserProvider users = session.users();
+        return users.getUserByEmail(realm, canonicalEmail) != null || users.getUserByUsername(realm, canonicalEmail) != null;
     }
 
     /** The new, enabled account; empty when the invitation is no longer PENDING and unexpired. */

@@ -1,6 +1,7 @@
 package io.github.flowisesso.rest;
 
 import io.github.flowisesso.email.InvitationEmail;
+import io.github.flowisesso.invitation.Enrolment;
 import io.github.flowisesso.invitation.InvitationEntity;
 import io.github.flowisesso.invitation.InvitationStatus;
 import io.github.flowisesso.invitation.InvitationStore;
@@ -188,7 +189,7 @@ final class InvitationIssuer {
     }
 
     private void refuseIfUserExists(String email) {
-        if (session.users().getUserByEmail(realm, email) != null || session.users().getUserByUsername(realm, email) != null) {
+        if (Enrolment.accountExists(session, realm, email)) {
             throw InvitationError.conflict(InvitationError.USER_EXISTS, InvitationInput.EMAIL,
                 "A user with this email or username already exists in the realm");
         }

@@ -154,16 +154,20 @@ final class InvitationRules {
         LinkedHashSet<String> canonical = new LinkedHashSet<>();
         for (String path : paths) {
             canonical.add(groupPaths.computeIfAbsent(path, p -> Optional.ofNullable(
-                    KeycloakModelUtils.findGroupByPath(session, realm, p)).map(group -> {
-                        if (!auth.groups().canManageMembership(group) || InvitationGrants.grantsAdminRights(group)) {
-                            throw InvitationError.forbidden(InvitationInput.GROUPS, "'groups': '" + p + "' is not yours to hand out, or carries Keycloak admin rights, which invitations never grant");
-                        }
-                        return KeycloakModelUtils.buildGroupPath(group);
-                    }))
+                    KeycloakModelUtils.findGroupByPath(session, realm, p)).map(group -> grantablePath(p, group)))
                 .orElseThrow(() -> InvitationError.invalid(InvitationInput.GROUPS,
                     "'groups': no group '" + path + "'; give group paths such as /workspaces/research")));
         }
         return fitsColumn(InvitationInput.GROUPS, new ArrayList<>(canonical));
+    }
+
+    /** The group's canonical path, when this caller may hand out its membership and it carries no admin rights. */
+    private String grantablePath(String path, GroupModel group) {
+        if (!auth.groups().canManageMembership(group) || InvitationGrants.grantsAdminRights(group)) {
+            throw InvitationError.forbidden(InvitationInput.GROUPS, "'groups': '" + path
+                + "' is not yours to hand out, or carries Keycloak admin rights, which invitations never grant");
+        }
+        return KeycloakModelUtils.buildGroupPath(group);
     }
 
     private static List<String> fitsColumn(String field, List<String> values) {

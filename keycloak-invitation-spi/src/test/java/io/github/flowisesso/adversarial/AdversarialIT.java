@@ -138,16 +138,18 @@ class AdversarialIT {
         @Test
         void anotherObjectIdPresentingTheSameEmailIsRefused(TestEnvironment env) { // 7
             String email = newEmail("adv");
-            env.invitations().seed(invite(email));
+            Seeded invitation = env.invitations().seed(invite(email));
             try (Browser browser = env.browser()) {
                 Browser.expectCode(browser.signIn(EntraUser.of(env, email)), env);
             }
             UserRepresentation account = onlyAccount(env, email);
+            Map<String, Object> acceptedState = env.invitations().get(invitation.id());
 
             refused(env, EntraUser.of(env, email));
 
             assertThat(onlyAccount(env, email).getId()).isEqualTo(account.getId());
             assertThat(env.realm().users().get(account.getId()).getFederatedIdentity()).hasSize(1);
+            assertThat(env.invitations().get(invitation.id())).isEqualTo(acceptedState);
         }
     }
 
@@ -172,10 +174,13 @@ class AdversarialIT {
             Map<String, Object> impostor = new LinkedHashMap<>(person);
             impostor.put("oid", UUID.randomUUID().toString());
             rogue.nextLogin(impostor, Forgery.NONE);
+            Map<String, Object> acceptedState = env.invitations().get(invitation.id());
             try (Browser browser = env.browser()) {
                 assertThat(Browser.authorizationCode(browser.get(browser.authorizationRequestUrl(TestEnvironment.ROGUE_ALIAS)), env)).isEmpty();
             }
+            assertThat(onlyAccount(env, email).getId()).isEqualTo(accountId);
             assertThat(env.realm().users().get(accountId).getFederatedIdentity()).isEmpty();
+            assertThat(env.invitations().get(invitation.id())).isEqualTo(acceptedState);
 
             rogue.nextLogin(person, Forgery.NONE);
             try (Browser browser = env.browser()) {
@@ -193,13 +198,10 @@ class AdversarialIT {
 
         @Test
         void anIdentityProviderDisabledDuringTheLoginCreatesNothing(TestEnvironment env) { // 11
-            RogueEntraTenant rogue = env.rogueTenant();
             String email = newEmail("adv");
-            Seeded invitation = env.invitations().seed(invite(email).identityProvider(TestEnvironment.ROGUE_ALIAS));
-            rogue.nextLogin(rogue.member(email), Forgery.NONE);
+            Seeded invitation = rogueInvitation(env, email, Forgery.NONE);
             try (Browser browser = env.browser()) {
-                String callback = browser.redirectsUntil(browser.authorizationRequestUrl(TestEnvironment.ROGUE_ALIAS),
-                    env.keycloak().browserUrl() + "/realms/flowise/broker/" + TestEnvironment.ROGUE_ALIAS + "/endpoint");
+                String callback = rogueCallback(browser, env);
                 setEnabled(env, TestEnvironment.ROGUE_ALIAS, false);
                 try {
                     Page page = browser.get(callback);
@@ -238,6 +240,7 @@ class AdversarialIT {
                 browser.signInAtEntra(entraLogin, EntraUser.of(env, email));
             }
             String accountId = onlyAccount(env, email).getId();
+            Map<String, Object> acceptedState = env.invitations().get(invitation.id());
 
             try (Browser attacker = env.browser()) {
                 HtmlPage replay = attacker.openInvitation(invitation.token());
@@ -245,17 +248,16 @@ class AdversarialIT {
                 assertThat(replay.getElementById("invitation-form")).isNull();
             }
             assertThat(onlyAccount(env, email).getId()).isEqualTo(accountId);
+            assertThat(env.invitations().get(invitation.id())).containsEntry("status", "ACCEPTED")
+                .containsEntry("acceptedUserId", accountId).isEqualTo(acceptedState);
         }
 
         @Test
         void aTamperedStateOnTheBrokerCallbackIsRefused(TestEnvironment env) { // 14
-            RogueEntraTenant rogue = env.rogueTenant();
             String email = newEmail("adv");
-            Seeded invitation = env.invitations().seed(invite(email).identityProvider(TestEnvironment.ROGUE_ALIAS));
-            rogue.nextLogin(rogue.member(email), Forgery.NONE);
+            Seeded invitation = rogueInvitation(env, email, Forgery.NONE);
             try (Browser browser = env.browser()) {
-                String callback = browser.redirectsUntil(browser.authorizationRequestUrl(TestEnvironment.ROGUE_ALIAS),
-                    env.keycloak().browserUrl() + "/realms/flowise/broker/" + TestEnvironment.ROGUE_ALIAS + "/endpoint");
+                String callback = rogueCallback(browser, env);
                 String state = callback.substring(callback.indexOf("state=") + 6);
                 String tampered = callback.replace("state=" + state, "state=" + flipLastChar(state));
 
@@ -274,10 +276,8 @@ class AdversarialIT {
 
         @Test
         void theRogueTenantItselfWorksWithAnHonestToken(TestEnvironment env) { // 15, control
-            RogueEntraTenant rogue = env.rogueTenant();
             String email = newEmail("adv");
-            Seeded invitation = env.invitations().seed(invite(email).identityProvider(TestEnvironment.ROGUE_ALIAS));
-            rogue.nextLogin(rogue.member(email), Forgery.NONE);
+            Seeded invitation = rogueInvitation(env, email, Forgery.NONE);
 
             try (Browser browser = env.browser()) {
                 Browser.expectCode(browser.get(browser.authorizationRequestUrl(TestEnvironment.ROGUE_ALIAS)), env);
@@ -288,10 +288,8 @@ class AdversarialIT {
         @ParameterizedTest
         @EnumSource(value = Forgery.class, names = {"WRONG_AUDIENCE", "WRONG_ISSUER", "EXPIRED", "ALG_NONE", "BAD_SIGNATURE"})
         void itIsRefusedAndNothingIsCreated(Forgery forgery, TestEnvironment env) { // 15
-            RogueEntraTenant rogue = env.rogueTenant();
             String email = newEmail("adv");
-            Seeded invitation = env.invitations().seed(invite(email).identityProvider(TestEnvironment.ROGUE_ALIAS));
-            rogue.nextLogin(rogue.member(email), forgery);
+            Seeded invitation = rogueInvitation(env, email, forgery);
 
             try (Browser browser = env.browser()) {
                 Page page = browser.get(browser.authorizationRequestUrl(TestEnvironment.ROGUE_ALIAS));
@@ -462,5 +460,19 @@ class AdversarialIT {
         }
         pool.shutdown();
         return results;
+    }
+
+    /** An SSO invitation for the rogue tenant's provider; that tenant's next sign-in is this member, forged so. */
+    private static Seeded rogueInvitation(TestEnvironment env, String email, Forgery forgery) {
+        RogueEntraTenant rogue = env.rogueTenant();
+        Seeded invitation = env.invitations().seed(invite(email).identityProvider(TestEnvironment.ROGUE_ALIAS));
+        rogue.nextLogin(rogue.member(email), forgery);
+        return invitation;
+    }
+
+    /** Follows a sign-in through the rogue tenant up to Keycloak's broker callback, which it returns unvisited. */
+    private static String rogueCallback(Browser browser, TestEnvironment env) {
+        return browser.redirectsUntil(browser.authorizationRequestUrl(TestEnvironment.ROGUE_ALIAS),
+            env.keycloak().browserUrl() + "/realms/flowise/broker/" + TestEnvironment.ROGUE_ALIAS + "/endpoint");
     }
 }

@@ -9,6 +9,7 @@ import io.github.flowisesso.testsupport.EntraStandIn;
 import io.github.flowisesso.testsupport.FlowiseStub;
 import io.github.flowisesso.testsupport.InvitationApi;
 import io.github.flowisesso.testsupport.KeycloakServer;
+import io.github.flowisesso.testsupport.TestEnvironment;
 import io.github.flowisesso.testsupport.StateAssertions;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -34,9 +35,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.keycloak.OAuth2Constants;
 import org.keycloak.admin.client.Keycloak;
-import org.keycloak.admin.client.KeycloakBuilder;
 import org.keycloak.representations.idm.UserRepresentation;
 
 /**
@@ -69,12 +68,8 @@ class TwoNodeClusterIT {
 
         entra = new EntraStandIn(0);
         flowise = new FlowiseStub();
-        String adminClientId = "it-admin";
         String adminSecret = UUID.randomUUID().toString();
-        Map<String, String> env = KeycloakServer.realmEnvironment(entra.tenantId(), "flowise-sso-test-app",
-            UUID.randomUUID().toString(), entra.authorityHost(), flowise.url(), UUID.randomUUID().toString());
-        env.put("KC_BOOTSTRAP_ADMIN_CLIENT_ID", adminClientId);
-        env.put("KC_BOOTSTRAP_ADMIN_CLIENT_SECRET", adminSecret);
+        Map<String, String> env = TestEnvironment.serverEnvironment(entra, flowise, UUID.randomUUID().toString(), adminSecret);
 
         Path dist = Path.of(System.getProperty("keycloak.dist.dir"));
         Path work = dist.getParent().resolve("cluster");
@@ -96,8 +91,8 @@ class TwoNodeClusterIT {
         nodeB.start();
         ClusterSupport.awaitClusterView(nodeA.logFile(), 2, Duration.ofMinutes(2));
         ClusterSupport.awaitClusterView(nodeB.logFile(), 2, Duration.ofMinutes(2));
-        adminA = admin(nodeA, adminClientId, adminSecret);
-        adminB = admin(nodeB, adminClientId, adminSecret);
+        adminA = TestEnvironment.adminClient(nodeA, adminSecret);
+        adminB = TestEnvironment.adminClient(nodeB, adminSecret);
     }
 
     private static KeycloakServer node(KeycloakServer.Settings settings, int jgroupsPort) {
@@ -105,13 +100,8 @@ class TwoNodeClusterIT {
             "--cache-embedded-network-bind-address=127.0.0.1", "--cache-embedded-network-bind-port=" + jgroupsPort);
     }
 
-    private static Keycloak admin(KeycloakServer node, String clientId, String secret) {
-        return KeycloakBuilder.builder().serverUrl(node.baseUrl()).realm("master")
-            .grantType(OAuth2Constants.CLIENT_CREDENTIALS).clientId(clientId).clientSecret(secret).build();
-    }
-
-    private InvitationApi api(KeycloakServer node, Keycloak admin) {
-        return new InvitationApi(node.baseUrl(), () -> admin.tokenManager().getAccessTokenString());
+    private static InvitationApi api(KeycloakServer node, Keycloak admin) {
+        return TestEnvironment.invitationApi(node, admin);
     }
 
     @AfterAll

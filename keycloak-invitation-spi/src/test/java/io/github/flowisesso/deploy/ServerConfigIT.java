@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.flowisesso.testsupport.Browser;
 import io.github.flowisesso.testsupport.EntraUser;
 import io.github.flowisesso.testsupport.KeycloakExtension;
+import io.github.flowisesso.testsupport.StateAssertions;
 import io.github.flowisesso.testsupport.TestEnvironment;
 import java.io.IOException;
 import java.net.URI;
@@ -45,6 +46,7 @@ class ServerConfigIT {
         try (Browser browser = env.browser()) {
             assertThat(browser.signIn(EntraUser.of(env, uninvited)).getWebResponse().getStatusCode()).isEqualTo(403);
         }
+        StateAssertions.assertNoAccount(env, uninvited);
 
         String metrics = get(env.keycloak().managementUrl() + "/metrics").body();
         assertThat(metrics.lines().filter(l -> l.startsWith("keycloak_user_events_total{")))

@@ -194,13 +194,18 @@ class EnrollmentIT {
             HttpResponse<String> accepted = HttpClient.newHttpClient().send(
                 acceptRequest(env, invitation.token(), csrf, "FLOWISE_INVITATION_CSRF=" + csrf, null), HttpResponse.BodyHandlers.ofString());
             String handOver = accepted.headers().firstValue("Location").orElseThrow();
+            String accountId = onlyAccount(env, email).getId();
+            Map<String, Object> acceptedState = env.invitations().get(invitation.id());
 
             try (Browser eavesdropper = env.browser()) {
                 Page page = eavesdropper.get(handOver);
                 assertThat(page.getUrl().toString()).doesNotStartWith(env.flowise().url());
                 assertThat(((HtmlPage) page).getElementsByName("password-new")).isEmpty();
             }
-            assertThat(env.realm().users().get(onlyAccount(env, email).getId()).credentials()).isEmpty();
+            assertThat(onlyAccount(env, email).getId()).isEqualTo(accountId);
+            assertThat(env.realm().users().get(accountId).credentials()).isEmpty();
+            assertThat(env.realm().users().get(accountId).getUserSessions()).isEmpty();
+            assertThat(env.invitations().get(invitation.id())).isEqualTo(acceptedState);
         }
 
         @Test

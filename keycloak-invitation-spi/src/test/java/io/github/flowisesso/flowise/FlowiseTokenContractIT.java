@@ -45,11 +45,11 @@ import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
 import com.nimbusds.openid.connect.sdk.validators.AccessTokenValidator;
 import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
+import io.github.flowisesso.testsupport.Accounts;
 import io.github.flowisesso.testsupport.Browser;
 import io.github.flowisesso.testsupport.EntraUser;
 import io.github.flowisesso.testsupport.KeycloakExtension;
 import io.github.flowisesso.testsupport.TestEnvironment;
-import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -62,10 +62,7 @@ import org.htmlunit.html.HtmlPage;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.keycloak.admin.client.CreatedResponseUtil;
-import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.GroupRepresentation;
-import org.keycloak.representations.idm.UserRepresentation;
 
 /**
  * Flowise trusts Keycloak's tokens: Flowise's side (its OIDC proxy) is played by Nimbus OAuth 2.0 / OpenID Connect
@@ -382,23 +379,7 @@ class FlowiseTokenContractIT {
     }
 
     static String createPasswordUser(TestEnvironment env, String email) {
-        UserRepresentation user = new UserRepresentation();
-        user.setUsername(email);
-        user.setEmail(email);
-        user.setEmailVerified(true);
-        user.setFirstName("Grace");
-        user.setLastName("Hopper");
-        user.setEnabled(true);
-        user.setAttributes(Map.of("login_type", List.of("PASSWORD")));
-        String id;
-        try (Response response = env.realm().users().create(user)) {
-            id = CreatedResponseUtil.getCreatedId(response);
-        }
-        CredentialRepresentation credential = new CredentialRepresentation();
-        credential.setType(CredentialRepresentation.PASSWORD);
-        credential.setValue(PASSWORD);
-        credential.setTemporary(false);
-        env.realm().users().get(id).resetPassword(credential);
+        String id = Accounts.createUser(env, email, "PASSWORD", PASSWORD);
         String flowiseClient = env.realm().clients().findByClientId("flowise").get(0).getId();
         env.realm().users().get(id).roles().clientLevel(flowiseClient)
             .add(List.of(env.realm().clients().get(flowiseClient).roles().get("viewer").toRepresentation()));

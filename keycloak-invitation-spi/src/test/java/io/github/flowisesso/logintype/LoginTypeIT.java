@@ -1,15 +1,16 @@
 package io.github.flowisesso.logintype;
 
+import static io.github.flowisesso.testsupport.Accounts.createUser;
+import static io.github.flowisesso.testsupport.Accounts.setPassword;
 import static io.github.flowisesso.testsupport.Invitations.invite;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.github.flowisesso.testsupport.Browser;
 import io.github.flowisesso.testsupport.EntraUser;
-import io.github.flowisesso.testsupport.FreePorts;
 import io.github.flowisesso.testsupport.GenericOidc;
 import io.github.flowisesso.testsupport.KeycloakExtension;
+import io.github.flowisesso.testsupport.Mailbox;
+import io.github.flowisesso.testsupport.StateAssertions;
 import io.github.flowisesso.testsupport.TestEnvironment;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
@@ -37,7 +38,6 @@ import org.htmlunit.html.HtmlPage;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.keycloak.admin.client.CreatedResponseUtil;
 import org.keycloak.admin.client.resource.UserResource;
 import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
 import org.keycloak.representations.idm.ClientRepresentation;
@@ -64,7 +64,7 @@ class LoginTypeIT {
     private static final String DIRECT_GRANT_CLIENT = "login-type-direct-grant-probe";
 
     static String newEmail() {
-        return "lt-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        return StateAssertions.newEmail("lt");
     }
 
     @Nested
@@ -202,7 +202,10 @@ class LoginTypeIT {
             String passwordUserId = createUser(env, passwordUser, "PASSWORD", PASSWORD);
             Snapshot before = Snapshot.of(env, sso.id());
 
-            try (Mailbox mail = Mailbox.forRealm(env)) {
+            try (Mailbox mail = new Mailbox()) {
+                RealmRepresentation smtp = new RealmRepresentation();
+                smtp.setSmtpServer(mail.smtpSettings());
+                env.realm().update(smtp);
                 String unknownScreen = requestPasswordReset(env, newEmail());
                 String ssoScreen = requestPasswordReset(env, sso.email());
                 assertThat(mail.received()).as("no email for the SSO user").isEmpty();
@@ -297,7 +300,9 @@ class LoginTypeIT {
 
             assertThat(env.realm().users().get(id).getFederatedIdentity())
                 .extracting(FederatedIdentityRepresentation::getIdentityProvider).containsExactly(TestEnvironment.IDP_ALIAS);
+            Snapshot before = Snapshot.of(env, id);
             refusedAfterEntra(env, entra);
+            assertThat(Snapshot.of(env, id)).isEqualTo(before);
             assertSingleRefusal(env, id, "IDENTITY_PROVIDER_LOGIN_ERROR", "identity_provider_login_for_password_user");
         }
     }
@@ -373,13 +378,17 @@ class LoginTypeIT {
         void fromSsoToPasswordTheNextLoginNeedsThePassword(TestEnvironment env) {
             Enrolled user = enrollSsoUser(env);
             setPassword(env, user.id(), PASSWORD);
+            Snapshot beforePassword = Snapshot.of(env, user.id());
             try (Browser browser = env.browser()) {
                 assertThat(((HtmlPage) browser.signInWithPassword(user.email(), PASSWORD)).asNormalizedText()).contains(USE_SSO);
             }
+            assertThat(Snapshot.of(env, user.id())).isEqualTo(beforePassword);
 
             setLoginType(env, user.id(), "PASSWORD");
 
+            Snapshot beforeEntra = Snapshot.of(env, user.id());
             refusedAfterEntra(env, user.entra());
+            assertThat(Snapshot.of(env, user.id())).isEqualTo(beforeEntra);
             try (Browser browser = env.browser()) {
                 Browser.expectCode(browser.signInWithPassword(user.email(), PASSWORD), env);
             }
@@ -439,33 +448,6 @@ class LoginTypeIT {
         env.realm().users().get(user.getId()).logout();
         assertThat(env.realm().users().get(user.getId()).getUserSessions()).isEmpty();
         return new Enrolled(user.getId(), email, entra);
-    }
-
-    static String createUser(TestEnvironment env, String email, String loginType, String password) {
-        UserRepresentation user = new UserRepresentation();
-        user.setUsername(email);
-        user.setEmail(email);
-        user.setEmailVerified(true);
-        user.setFirstName("Grace");
-        user.setLastName("Hopper");
-        user.setEnabled(true);
-        if (loginType != null) {
-            user.setAttributes(Map.of("login_type", List.of(loginType)));
-        }
-        String id;
-        try (Response response = env.realm().users().create(user)) {
-            id = CreatedResponseUtil.getCreatedId(response);
-        }
-        setPassword(env, id, password);
-        return id;
-    }
-
-    static void setPassword(TestEnvironment env, String userId, String password) {
-        CredentialRepresentation credential = new CredentialRepresentation();
-        credential.setType(CredentialRepresentation.PASSWORD);
-        credential.setValue(password);
-        credential.setTemporary(false);
-        env.realm().users().get(userId).resetPassword(credential);
     }
 
     static void setLoginType(TestEnvironment env, String userId, String loginType) {
@@ -666,35 +648,5 @@ class LoginTypeIT {
         client.setStandardFlowEnabled(false);
         client.setEnabled(true);
         env.realm().clients().create(client).close();
-    }
-
-    /** A GreenMail SMTP server the realm sends to while it is open. */
-    static final class Mailbox implements AutoCloseable {
-
-        private final GreenMail server;
-
-        private Mailbox(GreenMail server) {
-            this.server = server;
-        }
-
-        static Mailbox forRealm(TestEnvironment env) {
-            int port = FreePorts.next();
-            GreenMail server = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-            server.start();
-            RealmRepresentation smtp = new RealmRepresentation();
-            smtp.setSmtpServer(Map.of("host", "127.0.0.1", "port", String.valueOf(port), "from", "flowise@example.com",
-                "fromDisplayName", "Flowise"));
-            env.realm().update(smtp);
-            return new Mailbox(server);
-        }
-
-        List<MimeMessage> received() {
-            return List.of(server.getReceivedMessages());
-        }
-
-        @Override
-        public void close() {
-            server.stop();
-        }
     }
 }

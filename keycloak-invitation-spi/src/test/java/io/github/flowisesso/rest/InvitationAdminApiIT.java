@@ -12,8 +12,10 @@ import static io.github.flowisesso.rest.ApiFixtures.newEmail;
 import static io.github.flowisesso.rest.ApiFixtures.sha256;
 import static io.github.flowisesso.testsupport.InvitationApi.q;
 import static io.github.flowisesso.testsupport.Invitations.invite;
+import static io.github.flowisesso.testsupport.StateAssertions.onlyAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.flowisesso.testsupport.Browser;
 import io.github.flowisesso.testsupport.InvitationApi;
 import io.github.flowisesso.testsupport.InvitationApi.Answer;
 import io.github.flowisesso.testsupport.Invitations.Seeded;
@@ -245,15 +247,15 @@ class InvitationAdminApiIT {
             String group = "/later-admins-" + UUID.randomUUID().toString().substring(0, 6);
             ApiFixtures.ensureGroup(env, group);
             String email = newEmail();
-            io.github.flowisesso.testsupport.Invitations.Seeded invitation = env.invitations().seed(
-                io.github.flowisesso.testsupport.Invitations.invite(email).loginType("PASSWORD").identityProvider(null).groups(group));
+            Seeded invitation = env.invitations().seed(
+                invite(email).loginType("PASSWORD").identityProvider(null).groups(group));
             grantRealmAdmin(env, group);
 
-            try (io.github.flowisesso.testsupport.Browser browser = env.browser()) {
+            try (Browser browser = env.browser()) {
                 browser.click(browser.openInvitation(invitation.token()), "invitation-accept");
             }
 
-            String userId = env.realm().users().searchByEmail(email, true).get(0).getId();
+            String userId = onlyAccount(env, email).getId();
             assertThat(env.realm().users().get(userId).groups()).isEmpty();
         }
 
@@ -443,9 +445,11 @@ class InvitationAdminApiIT {
             assertThat(created.status()).as(created.toString()).isEqualTo(201);
             assertThat(env.invitations().get(expired.id())).containsEntry("status", "PENDING").doesNotContainKey("openEmail");
             assertThat(env.invitations().get((String) created.json().get("id"))).containsEntry("openEmail", email);
+            Map<String, Object> beforeResend = env.invitations().get(expired.id());
             Answer resent = env.invitationApi().resend(REALM, expired.id(), Map.of("sendEmail", false));
             assertThat(resent.status()).as(resent.toString()).isEqualTo(409);
             assertThat(resent.json()).containsEntry("error", "invitation_exists");
+            assertThat(env.invitations().get(expired.id())).as("the refused resend changed nothing").isEqualTo(beforeResend);
 
             assertThat(env.invitationApi().delete(REALM, (String) created.json().get("id")).status()).isEqualTo(204);
             Answer resentNow = env.invitationApi().resend(REALM, expired.id(), Map.of("sendEmail", false));

@@ -204,12 +204,8 @@ public final class KeycloakServer implements AutoCloseable {
     }
 
     public KeycloakServer start() {
+        prepare();
         try {
-            Files.createDirectories(settings.logDirectory());
-            installProviders();
-            installConfiguration();
-            installThemesAndRealm();
-            buildIfChanged();
             resetDatabase();
             Files.deleteIfExists(logFile); // a restart of this server appends to it
             launch();

@@ -47,6 +47,11 @@ public final class Mailbox implements AutoCloseable {
         return smtp;
     }
 
+    /** Everything received so far, whoever it was for. */
+    public List<MimeMessage> received() {
+        return List.of(server.getReceivedMessages());
+    }
+
     /** Everything sent to this address so far (Keycloak sends within the request, so no waiting is needed). */
     public List<Mail> to(String address) {
         List<Mail> mails = new ArrayList<>();

@@ -19,6 +19,8 @@ public final class TestEnvironment implements AutoCloseable {
     public static final String REALM = "flowise";
     public static final String IDP_ALIAS = "entra";
     public static final String AZURE_CLIENT_ID = "flowise-sso-test-app";
+    /** The master-realm admin client the test servers bootstrap. */
+    public static final String ADMIN_CLIENT_ID = "it-admin";
     /** What the test server configures as the invitations' default validity (the product default is 24). */
     public static final int DEFAULT_EXPIRY_HOURS = 48;
 
@@ -35,14 +37,10 @@ public final class TestEnvironment implements AutoCloseable {
     TestEnvironment() {
         entra = new EntraStandIn(0);
         flowise = new FlowiseStub();
-        String adminClientId = "it-admin";
         String adminSecret = UUID.randomUUID().toString();
-        Map<String, String> env = KeycloakServer.realmEnvironment(entra.tenantId(), AZURE_CLIENT_ID,
-            UUID.randomUUID().toString(), entra.authorityHost(), flowise.url(), flowiseClientSecret);
-        env.put("KC_BOOTSTRAP_ADMIN_CLIENT_ID", adminClientId);
+        Map<String, String> env = serverEnvironment(entra, flowise, flowiseClientSecret, adminSecret);
         env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
         env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminUserPassword);
-        env.put("KC_BOOTSTRAP_ADMIN_CLIENT_SECRET", adminSecret);
         // Invitation admin API: a non-default expiry proves the option is read; a short retention interval lets
         // a test watch the retention job work.
         env.put("KC_SPI_ADMIN_REALM_RESTAPI_EXTENSION__INVITATIONS__DEFAULT_EXPIRY_HOURS", String.valueOf(DEFAULT_EXPIRY_HOURS));
@@ -54,14 +52,32 @@ public final class TestEnvironment implements AutoCloseable {
             List.of(Path.of(System.getProperty("provider.jar")), Path.of(System.getProperty("test.support.jar"))),
             KeycloakServer.Database.fromSystemProperties(),
             env, target.resolve("keycloak-logs"), 0, true)).start();
-        admin = KeycloakBuilder.builder()
-            .serverUrl(keycloak.baseUrl())
-            .realm("master")
-            .grantType(OAuth2Constants.CLIENT_CREDENTIALS)
-            .clientId(adminClientId)
-            .clientSecret(adminSecret)
-            .build();
+        admin = adminClient(keycloak, adminSecret);
         invitations = new Invitations(keycloak.baseUrl(), admin);
+    }
+
+    /**
+     * The environment of a server with the shipped realm, this Entra stand-in and Flowise, and a master-realm
+     * admin client {@value #ADMIN_CLIENT_ID} with this secret (mutable: callers add their own settings).
+     */
+    public static Map<String, String> serverEnvironment(EntraStandIn entra, FlowiseStub flowise, String flowiseClientSecret,
+                                                        String adminSecret) {
+        Map<String, String> env = KeycloakServer.realmEnvironment(entra.tenantId(), AZURE_CLIENT_ID,
+            UUID.randomUUID().toString(), entra.authorityHost(), flowise.url(), flowiseClientSecret);
+        env.put("KC_BOOTSTRAP_ADMIN_CLIENT_ID", ADMIN_CLIENT_ID);
+        env.put("KC_BOOTSTRAP_ADMIN_CLIENT_SECRET", adminSecret);
+        return env;
+    }
+
+    /** The admin client of {@link #serverEnvironment} on this server. */
+    public static Keycloak adminClient(KeycloakServer server, String adminSecret) {
+        return KeycloakBuilder.builder().serverUrl(server.baseUrl()).realm("master")
+            .grantType(OAuth2Constants.CLIENT_CREDENTIALS).clientId(ADMIN_CLIENT_ID).clientSecret(adminSecret).build();
+    }
+
+    /** The invitation admin API of this server, called with that admin client's token. */
+    public static InvitationApi invitationApi(KeycloakServer server, Keycloak admin) {
+        return new InvitationApi(server.baseUrl(), () -> admin.tokenManager().getAccessTokenString());
     }
 
     public EntraStandIn entra() {
@@ -90,7 +106,7 @@ public final class TestEnvironment implements AutoCloseable {
 
     /** The invitation admin API, called with the bootstrap admin's token (master realm, all rights). */
     public InvitationApi invitationApi() {
-        return new InvitationApi(keycloak.baseUrl(), () -> admin.tokenManager().getAccessTokenString());
+        return invitationApi(keycloak, admin);
     }
 
     public String adminUserPassword() {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.flowisesso.testsupport.EntraStandIn;
 import io.github.flowisesso.testsupport.FlowiseStub;
 import io.github.flowisesso.testsupport.InvitationApi;
+import io.github.flowisesso.testsupport.Browser;
 import io.github.flowisesso.testsupport.KeycloakServer;
+import io.github.flowisesso.testsupport.TestEnvironment;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,9 +31,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.keycloak.OAuth2Constants;
 import org.keycloak.admin.client.Keycloak;
-import org.keycloak.admin.client.KeycloakBuilder;
 import org.keycloak.representations.idm.UserRepresentation;
 
 /**
@@ -63,12 +63,8 @@ class SchemaUpgradeIT {
         run(List.of("cp", "-a", dist.toString(), node.toString()), null);
 
         try (EntraStandIn entra = new EntraStandIn(0); FlowiseStub flowise = new FlowiseStub()) {
-            String adminClientId = "it-admin";
             String adminSecret = UUID.randomUUID().toString();
-            Map<String, String> env = KeycloakServer.realmEnvironment(entra.tenantId(), "flowise-sso-test-app",
-                UUID.randomUUID().toString(), entra.authorityHost(), flowise.url(), UUID.randomUUID().toString());
-            env.put("KC_BOOTSTRAP_ADMIN_CLIENT_ID", adminClientId);
-            env.put("KC_BOOTSTRAP_ADMIN_CLIENT_SECRET", adminSecret);
+            Map<String, String> env = TestEnvironment.serverEnvironment(entra, flowise, UUID.randomUUID().toString(), adminSecret);
 
             // 1. The previous release on an empty database: its changelog makes the first schema; the realm is imported.
             try (KeycloakServer old = new KeycloakServer(new KeycloakServer.Settings(node, repoRoot, List.of(oldJar), db, env,
@@ -78,9 +74,7 @@ class SchemaUpgradeIT {
             String realmId;
             List<String[]> rows = new ArrayList<>(); // id, email, expected status
             // The link format of every release: 256 random bits, base64url without padding (43 characters).
-            byte[] random = new byte[32];
-            new java.security.SecureRandom().nextBytes(random);
-            String pendingToken = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            String pendingToken = Browser.random();
             String pendingId;
             String pendingEmail;
             try (Connection sql = DriverManager.getConnection(db.url(), db.username(), db.password())) {
@@ -110,12 +104,11 @@ class SchemaUpgradeIT {
             // 2. The current jar on the same database: kc.sh build (the jar changed), start, Liquibase upgrades.
             try (KeycloakServer current = new KeycloakServer(new KeycloakServer.Settings(node, repoRoot,
                     List.of(Path.of(System.getProperty("provider.jar"))), db, env, work.resolve("logs-new"), 0, false)).start();
-                 Keycloak admin = KeycloakBuilder.builder().serverUrl(current.baseUrl()).realm("master")
-                     .grantType(OAuth2Constants.CLIENT_CREDENTIALS).clientId(adminClientId).clientSecret(adminSecret).build()) {
+                 Keycloak admin = TestEnvironment.adminClient(current, adminSecret)) {
                 try (Connection sql = DriverManager.getConnection(db.url(), db.username(), db.password())) {
                     assertThat(appliedChangeSets(sql)).startsWith("flowise-invitation-1").contains("flowise-invitation-enrollment-1");
                 }
-                InvitationApi api = new InvitationApi(current.baseUrl(), () -> admin.tokenManager().getAccessTokenString());
+                InvitationApi api = TestEnvironment.invitationApi(current, admin);
                 assertRows(api, rows);
                 try (Connection sql = DriverManager.getConnection(db.url(), db.username(), db.password());
                      ResultSet rs = sql.createStatement().executeQuery("SELECT COUNT(*) FROM flowise_invitation WHERE emailed")) {
