@@ -2,16 +2,30 @@ package io.github.flowisesso.enrollment;
 
 import io.github.flowisesso.invitation.InvitationEntity;
 import io.github.flowisesso.invitation.InvitationGrants;
+import jakarta.ws.rs.core.UriBuilder;
+import java.net.URI;
 import java.util.Optional;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.protocol.oidc.utils.RedirectUtils;
+import org.keycloak.services.Urls;
+import org.keycloak.urls.UrlType;
 
-/** Where an invitee lands after enrolling: the invitation's target, or Flowise's URL; always a registered redirect. */
+/**
+ * Where an invitee lands after enrolling: the invitation's target, or Flowise's URL; always a registered redirect.
+ *
+ * <p>When the {@code flowise} client names its relying party's login initiation endpoint (client attribute
+ * {@value #INITIATE_LOGIN_URI_ATTRIBUTE}, OpenID Connect "Initiating Login from a Third Party"), the journey ends
+ * there instead, with {@code iss} and {@code target_link_uri}: the relying party (Flowise's door) starts its own
+ * authorization request, Keycloak answers it from the session just made, and the door redeems the code itself. Without
+ * it, an authorization code would land at the target that nobody redeems.
+ */
 final class EnrollmentTarget {
 
     static final String FLOWISE_URL_ATTRIBUTE = "flowiseUrl";
+    /** The relying party's login initiation endpoint; must itself be one of the client's redirect URIs. */
+    static final String INITIATE_LOGIN_URI_ATTRIBUTE = "initiate.login.uri";
 
     private EnrollmentTarget() {
     }
@@ -28,6 +42,32 @@ final class EnrollmentTarget {
         String wanted = invitation.getRedirectUri() != null ? invitation.getRedirectUri() : defaultTarget(realm);
         // Checked again at use: the client's registered URIs may have changed since the invitation was made.
         return Optional.ofNullable(RedirectUtils.verifyRedirectUri(session, wanted, client));
+    }
+
+    /**
+     * The relying party's login initiation for this (verified) target, when the client names one that is itself a
+     * registered redirect URI. {@code loginHint} and {@code idpHint} (may be null) ride along for the relying party's
+     * authorization request.
+     */
+    static Optional<URI> initiateLogin(KeycloakSession session, RealmModel realm, String target, String loginHint, String idpHint) {
+        ClientModel client = flowise(realm);
+        String initiate = client == null ? null : client.getAttribute(INITIATE_LOGIN_URI_ATTRIBUTE);
+        if (initiate == null || initiate.isBlank() || RedirectUtils.verifyRedirectUri(session, initiate, client) == null) {
+            return Optional.empty();
+        }
+        URI frontend = session.getContext().getUri(UrlType.FRONTEND).getBaseUri();
+        UriBuilder uri = UriBuilder.fromUri(initiate)
+            .queryParam("iss", Urls.realmIssuer(frontend, realm.getName()))
+            .queryParam("target_link_uri", target);
+        if (loginHint != null) {
+            uri.queryParam("login_hint", loginHint);
+        }
+        if (idpHint != null) {
+            // Extra parameters for the relying party's authorization request, as one query string.
+            uri.queryParam("auth_request_params", "kc_idp_hint=" + UriBuilder.fromPath("").queryParam("x", idpHint).build()
+                .getRawQuery().substring(2));
+        }
+        return Optional.of(uri.build());
     }
 
     private static String defaultTarget(RealmModel realm) {

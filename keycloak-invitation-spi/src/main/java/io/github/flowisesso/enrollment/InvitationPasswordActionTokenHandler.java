@@ -61,6 +61,13 @@ public final class InvitationPasswordActionTokenHandler extends AbstractActionTo
         String redirectUri = RedirectUtils.verifyRedirectUri(tokenContext.getSession(), token.getRedirectUri(), authSession.getClient());
         authSession.setRedirectUri(redirectUri);
         authSession.setClientNote(OIDCLoginProtocol.REDIRECT_URI_PARAM, redirectUri);
+        // With Flowise's relying party named on the client, Keycloak ends at its login initiation without a code
+        // (as its own execute-actions links do), and the relying party signs in from the new session.
+        EnrollmentTarget.initiateLogin(tokenContext.getSession(), tokenContext.getRealm(), redirectUri, null, null)
+            .ifPresent(initiate -> {
+                authSession.setAuthNote(AuthenticationManager.SET_REDIRECT_URI_AFTER_REQUIRED_ACTIONS, "true");
+                authSession.setRedirectUri(initiate.toString());
+            });
         authSession.addRequiredAction(UserModel.RequiredAction.UPDATE_PASSWORD);
         String next = AuthenticationManager.nextRequiredAction(tokenContext.getSession(), authSession, tokenContext.getRequest(), tokenContext.getEvent());
         return AuthenticationManager.redirectToRequiredActions(tokenContext.getSession(), tokenContext.getRealm(), authSession,

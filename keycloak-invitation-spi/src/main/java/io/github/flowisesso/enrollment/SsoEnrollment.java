@@ -35,7 +35,13 @@ final class SsoEnrollment {
         if (target == null) {
             return pages.noLongerValid(LinkRefusal.REDIRECT_NOT_ALLOWED, invitation.getId());
         }
-        // The code lands at the target unused; PKCE is still sent because the client requires it.
+        // Flowise's relying party starts the authorization itself and redeems the code: one pass.
+        var initiate = EnrollmentTarget.initiateLogin(session, realm, target, invitation.getEmail(), invitation.getIdentityProvider());
+        if (initiate.isPresent()) {
+            return InvitationPages.noStore(Response.seeOther(initiate.get()));
+        }
+        // No relying party named on the client: the code lands at the target unused; PKCE is still sent because the
+        // client requires it.
         String verifier = CsrfGuard.newToken();
         UriBuilder auth = UriBuilder.fromUri(session.getContext().getUri(UrlType.FRONTEND).getBaseUri())
             .path("realms").path(realm.getName()).path("protocol/openid-connect/auth")

@@ -44,7 +44,8 @@ class RealBrowserJourneysIT {
                 driver.findElement(By.name("claims")).sendKeys(json(EntraUser.of(env, email)));
                 driver.findElement(By.cssSelector("input[type=submit]")).click();
 
-                waitForUrl(driver, env.flowise().url() + "/?");
+                waitForUrl(driver, env.flowise().callbackUrl() + "?iss=");
+                Browser.assertLoginInitiation(driver.getCurrentUrl(), env, env.flowise().url() + "/");
                 shot.accept("sso-2-landed-at-flowise");
                 driver.get(Browser.authorizationRequestUrl(env, null, Browser.random()));
                 waitForUrl(driver, env.flowise().callbackUrl() + "?");
@@ -74,7 +75,8 @@ class RealBrowserJourneysIT {
                 driver.findElement(By.id("password-confirm")).sendKeys("correct horse battery staple");
                 driver.findElement(By.cssSelector("form [type=submit]")).click();
 
-                waitForUrl(driver, env.flowise().url() + "/?");
+                waitForUrl(driver, env.flowise().callbackUrl() + "?iss=");
+                Browser.assertLoginInitiation(driver.getCurrentUrl(), env, env.flowise().url() + "/");
                 driver.get(Browser.authorizationRequestUrl(env, null, Browser.random()));
                 waitForUrl(driver, env.flowise().callbackUrl() + "?");
             });

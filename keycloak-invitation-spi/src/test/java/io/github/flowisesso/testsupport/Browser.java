@@ -181,6 +181,23 @@ public final class Browser implements AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Asserts where an enrolment ends: the login initiation of Flowise's relying party (the door's redirect URI) with
+     * the realm's issuer and the target, and no authorization code: the relying party signs in itself.
+     */
+    public static void assertLoginInitiation(String url, TestEnvironment env, String target) {
+        org.assertj.core.api.Assertions.assertThat(url).as("handed to Flowise's relying party").startsWith(env.flowise().callbackUrl() + "?");
+        Map<String, String> query = new java.util.HashMap<>();
+        for (String pair : URI.create(url).getRawQuery().split("&")) {
+            int eq = pair.indexOf('=');
+            query.put(pair.substring(0, eq), java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        org.assertj.core.api.Assertions.assertThat(query).as(url)
+            .containsEntry("iss", env.keycloak().baseUrl() + "/realms/" + TestEnvironment.REALM)
+            .containsEntry("target_link_uri", target)
+            .doesNotContainKey("code");
+    }
+
     /** The code Flowise received; fails with what the browser shows instead. */
     public static String expectCode(Page page, TestEnvironment env) {
         return authorizationCode(page, env).orElseThrow(() -> new AssertionError("expected Flowise's callback, got "

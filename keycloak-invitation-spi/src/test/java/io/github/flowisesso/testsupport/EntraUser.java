@@ -29,6 +29,11 @@ public final class EntraUser {
         return new EntraUser(env.entra().tenantId(), email);
     }
 
+    /** A member of that tenant whose email Entra reports as verified. */
+    public static EntraUser of(String tenantId, String email) {
+        return new EntraUser(tenantId, email);
+    }
+
     public EntraUser claim(String name, Object value) {
         claims.put(name, value);
         return this;

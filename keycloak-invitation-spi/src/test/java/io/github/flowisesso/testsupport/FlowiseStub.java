@@ -7,7 +7,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
-/** Stands where Flowise (behind its OIDC proxy) would: it only has to answer the redirect that carries the code. */
+/**
+ * Stands where Flowise's door would, for the tests of Keycloak's half: it only answers, and claims nothing. Whether
+ * the door then signs the person into Flowise is what FlowiseDoorIT proves with the real door and real Flowise.
+ */
 public final class FlowiseStub implements AutoCloseable {
 
     private final HttpServer server;
@@ -20,9 +23,9 @@ public final class FlowiseStub implements AutoCloseable {
         }
         server.createContext("/", exchange -> {
             String query = exchange.getRequestURI().getQuery() == null ? "" : exchange.getRequestURI().getQuery();
-            String message = query.contains("code=")
-                ? "Signed in: Keycloak sent Flowise an authorization code. In production Flowise (behind its OIDC proxy) redeems it."
-                : "This page stands where Flowise would be.";
+            String message = query.contains("target_link_uri=")
+                ? "Keycloak handed the sign-in to Flowise's door (login initiation). This stand-in is not the door: run with real Flowise to go on."
+                : "This page stands where Flowise's door would be.";
             byte[] body = ("<!doctype html><html><head><title>Flowise (stand-in)</title></head><body><h1>Flowise (stand-in)</h1><p>"
                 + message + "</p></body></html>").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");

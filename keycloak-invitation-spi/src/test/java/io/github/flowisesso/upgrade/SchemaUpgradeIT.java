@@ -161,11 +161,30 @@ class SchemaUpgradeIT {
         run(List.of("rm", "-rf", source.toString()), null);
         run(List.of("mkdir", "-p", source.toString()), null);
         run(List.of("sh", "-c", "git archive " + commit + " keycloak-invitation-spi pom.xml | tar -x -C '" + source + "'"), repoRoot);
-        run(List.of("mvn", "-B", "-q", "-o", "-f", source.resolve("pom.xml").toString(), "-pl", "keycloak-invitation-spi",
-            "-Dmaven.test.skip=true", "package"), source);
+        run(nestedMaven(source.resolve("pom.xml"), "-pl", "keycloak-invitation-spi", "-Dmaven.test.skip=true", "package"), source);
         Files.writeString(marker, commit);
         assertThat(jar).exists();
         return jar;
+    }
+
+    /**
+     * A Maven call that resolves like the outer build: the same Maven, local repository and user settings, online. An
+     * offline nested build only worked where an earlier run had happened to cache the old release's dependencies.
+     */
+    static List<String> nestedMaven(Path pom, String... args) {
+        String home = System.getProperty("it.maven.home", "");
+        List<String> command = new ArrayList<>(List.of(home.isBlank() ? "mvn" : Path.of(home, "bin", "mvn").toString(),
+            "-B", "-q", "-ntp", "-f", pom.toString()));
+        String repo = System.getProperty("it.maven.repo.local", "");
+        if (!repo.isBlank()) {
+            command.add("-Dmaven.repo.local=" + repo);
+        }
+        String settings = System.getProperty("it.maven.settings", "");
+        if (!settings.isBlank() && Files.isRegularFile(Path.of(settings))) {
+            command.addAll(List.of("-s", settings));
+        }
+        command.addAll(List.of(args));
+        return command;
     }
 
     private static List<String> appliedChangeSets(Connection sql) throws Exception {

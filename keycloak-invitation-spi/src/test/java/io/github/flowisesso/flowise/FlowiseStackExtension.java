@@ -1,0 +1,29 @@
+package io.github.flowisesso.flowise;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/** Hands the one {@link FlowiseStack} of this test JVM to tests; JUnit closes it when the run ends. */
+final class FlowiseStackExtension implements ParameterResolver {
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == FlowiseStack.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        FlowiseStack.assumeInstalled();
+        return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+            .getOrComputeIfAbsent(FlowiseStack.class, key -> {
+                try {
+                    return new FlowiseStack();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, FlowiseStack.class);
+    }
+}
