@@ -33,6 +33,11 @@ public final class Bridge {
     /** Where Flowise's UI goes after Logout: the door ends its own and Keycloak's session there. */
     static final String DOOR_SIGN_OUT = "/sso/signout";
     private static final String[] FLOWISE_COOKIES = {"token", "refreshToken", "connect.sid"};
+    /**
+     * Set by Logout for a minute. Flowise's UI, having logged out, also navigates to its /login page on its own, which
+     * asks where to sign in: while this is set, the answer is the sign-out too, so nobody is silently signed back in.
+     */
+    static final String SIGNED_OUT_COOKIE = "flowise_sso_signed_out";
 
     private final KeycloakTokenCheck tokens;
     private final FlowiseAccount flowise;
@@ -97,13 +102,17 @@ public final class Bridge {
         KeycloakTokenCheck.Identity who = identity.get();
         LOG.info("bridge: signed in " + who.subject());
         signIn.get().setCookies().forEach(cookie -> exchange.getResponseHeaders().add("Set-Cookie", cookie));
+        exchange.getResponseHeaders().add("Set-Cookie", SIGNED_OUT_COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
         String name = who.name() != null ? who.name() : who.email();
         send(exchange, 200, "text/html; charset=utf-8", SignInPage.html(signIn.get().userJson(), name,
             NextPath.of(query(exchange.getRequestURI(), "next"))));
     }
 
     private void resolve(HttpExchange exchange) throws IOException {
-        send(exchange, 200, "application/json", Json.rawObject("redirectUrl", "/sso/signin"));
+        String cookies = exchange.getRequestHeaders().getFirst("Cookie");
+        boolean signingOut = cookies != null && java.util.Arrays.stream(cookies.split(";"))
+            .anyMatch(c -> c.trim().equals(SIGNED_OUT_COOKIE + "=1"));
+        send(exchange, 200, "application/json", Json.rawObject("redirectUrl", signingOut ? DOOR_SIGN_OUT : "/sso/signin"));
     }
 
     private void signOut(HttpExchange exchange) throws IOException, InterruptedException {
@@ -111,6 +120,7 @@ public final class Bridge {
         for (String cookie : FLOWISE_COOKIES) {
             exchange.getResponseHeaders().add("Set-Cookie", cookie + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
         }
+        exchange.getResponseHeaders().add("Set-Cookie", SIGNED_OUT_COOKIE + "=1; Path=/; Max-Age=60; HttpOnly; SameSite=Lax");
         send(exchange, 200, "application/json", Json.rawObject("message", "logged_out", "redirectTo", DOOR_SIGN_OUT));
     }
 

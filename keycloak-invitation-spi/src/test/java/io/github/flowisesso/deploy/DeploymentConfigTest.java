@@ -159,13 +159,14 @@ class DeploymentConfigTest {
             List<String> flowiseNetworks = stringList(flowise, "networks");
             assertThat(flowiseNetworks).isNotEmpty();
             for (String other : DeploymentFiles.serviceNames(COMPOSE)) {
-                if (!other.equals("flowise") && !other.equals("oauth2-proxy")) {
+                if (!List.of("flowise", "door", "bridge").contains(other)) {
                     List<String> networks = stringList(service(COMPOSE, other), "networks");
                     assertThat(networks).as(other + " must share no network with flowise (and name its networks)")
                         .isNotEmpty().doesNotContainAnyElementsOf(flowiseNetworks);
                 }
             }
-            assertThat(flags(command(service(COMPOSE, "oauth2-proxy")))).containsEntry("upstream", "http://flowise:3000");
+            assertThat(environment(service(COMPOSE, "door"))).containsEntry("FLOWISE_UPSTREAM", "http://flowise:3000");
+            assertThat(environment(service(COMPOSE, "bridge"))).containsEntry("FLOWISE_INTERNAL_URL", "http://flowise:3000");
         }
 
         @Test
@@ -180,39 +181,77 @@ class DeploymentConfigTest {
         }
     }
 
-    /** oauth2-proxy is Flowise's relying party: it must ask for exactly what the shipped `flowise` client allows. */
+    /** The door is Flowise's relying party: it must ask for exactly what the shipped `flowise` client allows. */
     @Nested
-    class TheProxyAndTheShippedClient {
+    class TheDoorAndTheShippedClient {
 
-        final Map<String, String> proxy = flags(command(service(COMPOSE, "oauth2-proxy")));
-        final Map<String, String> proxyEnvironment = environment(service(COMPOSE, "oauth2-proxy"));
+        final Map<String, String> door = DeploymentFiles.apacheDirectives(read(ROOT.resolve("door/flowise-door.conf")));
+        final Map<String, String> doorEnvironment = environment(service(COMPOSE, "door"));
         final JsonNode realm = realm();
         final JsonNode client = flowiseClient(realm);
+        final JsonNode attributes = client.get("attributes");
 
         @Test
         void isAConfidentialPkceClientOfTheRealm() {
-            assertThat(proxy).containsEntry("provider", "keycloak-oidc").containsEntry("client-id", client.get("clientId").asText());
+            assertThat(door).containsEntry("OIDCClientID", client.get("clientId").asText())
+                .containsEntry("OIDCClientSecret", "${FLOWISE_CLIENT_SECRET}")
+                .containsEntry("OIDCProviderTokenEndpointAuth", "client_secret_basic")
+                .containsEntry("OIDCResponseType", "code");
             assertThat(client.get("publicClient").asBoolean()).isFalse();
-            assertThat(proxy.get("code-challenge-method")).isEqualTo(client.get("attributes").get("pkce.code.challenge.method").asText()).isEqualTo("S256");
-            assertThat(proxyEnvironment.get("OAUTH2_PROXY_CLIENT_SECRET")).startsWith("${FLOWISE_CLIENT_SECRET");
+            assertThat(door.get("OIDCPKCEMethod")).isEqualTo(attributes.get("pkce.code.challenge.method").asText()).isEqualTo("S256");
+            assertThat(doorEnvironment.get("FLOWISE_CLIENT_SECRET")).startsWith("${FLOWISE_CLIENT_SECRET");
             assertThat(client.get("secret").asText()).startsWith("${FLOWISE_CLIENT_SECRET");
-            assertThat(proxyEnvironment.get("OAUTH2_PROXY_COOKIE_SECRET")).startsWith("${OAUTH2_PROXY_COOKIE_SECRET:?");
+            assertThat(doorEnvironment.get("DOOR_CRYPTO_PASSPHRASE")).startsWith("${DOOR_CRYPTO_PASSPHRASE:?");
         }
 
         @Test
-        void redirectsToAUriTheClientRegisters() {
+        void redirectsToAUriTheClientRegistersWhichIsAlsoItsLoginInitiation() {
             List<String> registered = new ArrayList<>();
             client.get("redirectUris").forEach(uri -> registered.add(DeploymentFiles.normalizeRealm(uri.asText())));
-            assertThat(registered).contains(DeploymentFiles.normalizeCompose(proxy.get("redirect-url")));
-            assertThat(DeploymentFiles.normalizeCompose(proxy.get("redirect-url"))).isEqualTo("{FLOWISE_URL}/oauth2/callback");
+            String redirect = door.get("OIDCRedirectURI").replace("${FLOWISE_URL}", "{FLOWISE_URL}");
+            assertThat(redirect).isEqualTo("{FLOWISE_URL}/oauth2/callback");
+            assertThat(registered).contains(redirect);
+            assertThat(DeploymentFiles.normalizeRealm(attributes.get("initiate.login.uri").asText())).isEqualTo(redirect);
         }
 
         @Test
-        void trustsThePublicIssuerAndChecksTheNonce() {
-            assertThat(DeploymentFiles.normalizeCompose(proxy.get("oidc-issuer-url")))
-                .isEqualTo("{KC_HOSTNAME}/realms/" + realm.get("realm").asText());
-            assertThat(environment(service(COMPOSE, "keycloak")).get("KC_HOSTNAME")).startsWith("${KC_HOSTNAME");
-            assertThat(proxy).containsEntry("insecure-oidc-skip-nonce", "false").containsEntry("email-domain", "*");
+        void signsOutToAPageKeycloakAllowsAndRechecksSessionsWithinTheTokenLifespan() {
+            String signedOut = door.get("OIDCDefaultLoggedOutURL").replace("${FLOWISE_URL}", "{FLOWISE_URL}");
+            List<String> allowed = new ArrayList<>();
+            for (String uri : attributes.get("post.logout.redirect.uris").asText().split("##")) {
+                allowed.add(DeploymentFiles.normalizeRealm(uri));
+            }
+            assertThat(allowed).contains(signedOut);
+            int lifespan = Integer.parseInt(attributes.get("access.token.lifespan").asText());
+            String[] refresh = door.get("OIDCRefreshAccessTokenBeforeExpiry").split("\\s+");
+            assertThat(refresh[1]).isEqualTo("logout_on_error");
+            assertThat(lifespan).as("a disabled user is out within a minute").isLessThanOrEqualTo(60);
+            assertThat(Integer.parseInt(refresh[0])).isPositive().isLessThan(lifespan);
+        }
+
+        @Test
+        void readsThePublicIssuerThroughKeycloaksBackchannel() {
+            assertThat(doorEnvironment.get("DOOR_OIDC_METADATA_URL"))
+                .isEqualTo("http://keycloak:8080/realms/" + realm.get("realm").asText() + "/.well-known/openid-configuration");
+            assertThat(environment(service(COMPOSE, "keycloak"))).containsEntry("KC_HOSTNAME_BACKCHANNEL_DYNAMIC", "true");
+            assertThat(environment(service(COMPOSE, "bridge")).get("KEYCLOAK_ISSUER")).startsWith("${KC_HOSTNAME").endsWith("/realms/flowise");
+        }
+
+        @Test
+        void everySettingTheDoorReadsIsGivenByTheImageOrCompose() {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([A-Z_]+)}").matcher(read(ROOT.resolve("door/flowise-door.conf")));
+            Set<String> used = new TreeSet<>();
+            while (m.find()) {
+                used.add(m.group(1));
+            }
+            String dockerfile = read(ROOT.resolve("door/Dockerfile"));
+            Set<String> missing = new TreeSet<>();
+            for (String name : used) {
+                if (!doorEnvironment.containsKey(name) && !dockerfile.contains(name + "=")) {
+                    missing.add(name);
+                }
+            }
+            assertThat(missing).isEmpty();
         }
     }
 

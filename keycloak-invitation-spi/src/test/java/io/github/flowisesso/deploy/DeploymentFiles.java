@@ -324,4 +324,29 @@ final class DeploymentFiles {
         result.removeAll(b);
         return result;
     }
+
+    /** The first value of each top-level directive of an Apache httpd configuration (comments and sections skipped). */
+    static Map<String, String> apacheDirectives(String conf) {
+        Map<String, String> directives = new LinkedHashMap<>();
+        int depth = 0;
+        for (String raw : conf.split("\\R")) {
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            if (line.startsWith("</")) {
+                depth--;
+                continue;
+            }
+            if (line.startsWith("<")) {
+                depth++;
+                continue;
+            }
+            if (depth == 0) {
+                String[] parts = line.split("\\s+", 2);
+                directives.putIfAbsent(parts[0], parts.length > 1 ? parts[1].replaceAll("^\"|\"$", "") : "");
+            }
+        }
+        return directives;
+    }
 }

@@ -1,6 +1,7 @@
 package io.github.flowisesso.dev;
 
 import io.github.flowisesso.testsupport.EntraStandIn;
+import io.github.flowisesso.testsupport.FlowiseLastHop;
 import io.github.flowisesso.testsupport.FlowiseStub;
 import io.github.flowisesso.testsupport.FreePorts;
 import io.github.flowisesso.testsupport.KeycloakServer;
@@ -25,7 +26,9 @@ import java.util.UUID;
 /**
  * The README's run command ({@code mvn verify -Prun}): Keycloak 26.7.3 from Maven Central with the extension,
  * themes and the shipped realm on the embedded database. Without AZURE_* variables it also starts a local
- * stand-in for Entra ID and for Flowise, so an invited login can be walked in a browser. Ctrl-C stops it all.
+ * stand-in for Entra ID. Without FLOWISE_URL it starts real Flowise behind the shipped door and bridge when
+ * {@code flowise/install} has installed it (and Apache with mod_auth_openidc is there), else a Flowise stand-in, and
+ * says which. Ctrl-C stops it all.
  */
 public final class LocalRun {
 
@@ -48,7 +51,16 @@ public final class LocalRun {
             started.add(standIn);
         }
         String flowiseUrl = System.getenv("FLOWISE_URL");
-        if (!notBlank(flowiseUrl)) {
+        Path dist = Path.of(System.getProperty("keycloak.dist.dir"));
+        FlowiseLastHop realFlowise = null;
+        if (!notBlank(flowiseUrl) && FlowiseLastHop.installed()) {
+            realFlowise = new FlowiseLastHop(dist.getParent().resolve("local-run-flowise"), Path.of(System.getProperty("repo.root")),
+                "localhost", freeOr(3000)).startFlowise();
+            started.add(realFlowise);
+            flowiseUrl = realFlowise.doorUrl();
+        } else if (!notBlank(flowiseUrl)) {
+            System.out.println("Real Flowise is not installed (run flowise/install, and apt-get install apache2 "
+                + "libapache2-mod-auth-openidc): using a Flowise stand-in, which only shows where the door would be.");
             FlowiseStub stub = new FlowiseStub();
             started.add(stub);
             flowiseUrl = stub.url();
@@ -69,7 +81,6 @@ public final class LocalRun {
         env.put("KC_BOOTSTRAP_ADMIN_CLIENT_ID", seedClient);
         env.put("KC_BOOTSTRAP_ADMIN_CLIENT_SECRET", seedSecret);
 
-        Path dist = Path.of(System.getProperty("keycloak.dist.dir"));
         KeycloakServer keycloak = new KeycloakServer(new KeycloakServer.Settings(dist, Path.of(System.getProperty("repo.root")),
             List.of(Path.of(System.getProperty("provider.jar"))),
             new KeycloakServer.Database("h2", null, null, null), env, dist.getParent().resolve("local-run"),
@@ -77,13 +88,19 @@ public final class LocalRun {
         started.add(keycloak);
         System.out.println("Starting Keycloak 26.7.3 (log: " + keycloak.logFile() + ") …");
         keycloak.start();
+        if (realFlowise != null) {
+            System.out.println("Starting real Flowise behind the door (logs: " + realFlowise.logs() + ") …");
+            realFlowise.startBridgeAndDoor(keycloak.browserUrl() + "/realms/flowise", flowiseSecret);
+        }
         String demoLink = realTenant ? null : inviteDemoUser(keycloak.baseUrl(), seedClient, seedSecret);
-        printBanner(keycloak, standIn, flowiseUrl, adminPassword, flowiseSecret, demoLink);
+        String flowiseNote = realFlowise != null ? "  (real Flowise behind the door and the bridge: open it to sign in)"
+            : System.getenv("FLOWISE_URL") != null ? "" : "  (a stand-in: run flowise/install for real Flowise)";
+        printBanner(keycloak, standIn, flowiseUrl, flowiseNote, adminPassword, flowiseSecret, demoLink);
         keycloak.awaitExit();
     }
 
-    private static void printBanner(KeycloakServer keycloak, EntraStandIn standIn, String flowiseUrl, String adminPassword,
-                                    String flowiseSecret, String demoLink) throws Exception {
+    private static void printBanner(KeycloakServer keycloak, EntraStandIn standIn, String flowiseUrl, String flowiseNote,
+                                    String adminPassword, String flowiseSecret, String demoLink) throws Exception {
         String verifier = random();
         String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
             MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
@@ -98,7 +115,7 @@ public final class LocalRun {
         out.append("   user admin, password ").append(adminPassword).append('\n');
         out.append(" Realm         : ").append(keycloak.browserUrl()).append("/realms/flowise\n");
         out.append(" Flowise client: flowise / secret ").append(flowiseSecret).append('\n');
-        out.append(" Flowise URL   : ").append(flowiseUrl).append('\n');
+        out.append(" Flowise URL   : ").append(flowiseUrl).append(flowiseNote).append('\n');
         out.append(" Sign in as Flowise would:\n   ").append(signIn).append('\n');
         if (standIn != null) {
             out.append('\n');
@@ -110,7 +127,7 @@ public final class LocalRun {
             out.append(" !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n");
             out.append(" A demo invitation exists for ").append(DEMO_INVITEE).append(" (login type SSO); its link:\n   ")
                 .append(demoLink.replace(keycloak.baseUrl(), keycloak.browserUrl())).append('\n');
-            out.append(" Open the link (or the sign-in URL), choose Microsoft, and at the stand-in's form enter a\n");
+            out.append(" Open the link (or Flowise's URL), choose Microsoft, and at the stand-in's form enter a\n");
             out.append(" username (it is the Entra user id: another person needs another one) and these claims:\n");
             out.append("   ").append(claims(standIn, DEMO_INVITEE)).append('\n');
             out.append(" With another email the login is refused (\"not invited\").\n");
@@ -143,6 +160,14 @@ public final class LocalRun {
             throw new IllegalStateException("Could not create the demo invitation: " + created.statusCode() + " " + created.body());
         }
         return JSON.readTree(created.body()).path("link").asText();
+    }
+
+    private static int freeOr(int preferred) {
+        try (ServerSocket probe = new ServerSocket(preferred, 1, InetAddress.getLoopbackAddress())) {
+            return preferred;
+        } catch (IOException taken) {
+            return FreePorts.next();
+        }
     }
 
     /** 8080 when free (what most guides assume), otherwise any free port; KC_HTTP_PORT overrides. */

@@ -2,6 +2,7 @@ package io.github.flowisesso.flowise;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.flowisesso.testsupport.Chromium;
 import io.github.flowisesso.testsupport.EntraUser;
 import io.github.flowisesso.testsupport.InvitationApi;
 import java.time.Duration;
@@ -44,6 +45,48 @@ final class FlowiseUser {
         driver.findElement(By.name("username")).sendKeys("entra-" + email);
         driver.findElement(By.name("claims")).sendKeys(json(EntraUser.of(stack.entra().tenantId(), email)));
         driver.findElement(By.cssSelector("input[type=submit]")).click();
+    }
+
+    /** Follows an SSO invitation link through Entra; ends wherever the journey ends. */
+    static void enrollWithEntra(WebDriver driver, FlowiseStack stack, String link, String email) {
+        driver.get(link);
+        driver.findElement(By.id("invitation-accept")).click();
+        signInAtEntra(driver, stack, email);
+    }
+
+    /** A new browser with a person invited with these Flowise roles (none: no role), enrolled through Entra. */
+    static Chromium enrolled(FlowiseStack stack, String email, String... roles) {
+        Chromium chromium = Chromium.start("en");
+        try {
+            enrollWithEntra(chromium.driver(), stack, invite(stack, email, "SSO", roles), email);
+            return chromium;
+        } catch (RuntimeException | Error e) {
+            chromium.close();
+            throw e;
+        }
+    }
+
+    /** Signs in at Keycloak's sign-in page with Microsoft (the themed button of the shipped realm). */
+    static void signInWithMicrosoft(WebDriver driver, FlowiseStack stack, String email) {
+        waitFor(driver, d -> !d.findElements(By.id("social-entra")).isEmpty());
+        driver.findElement(By.id("social-entra")).click();
+        signInAtEntra(driver, stack, email);
+    }
+
+    /** Keycloak's sign-in page of the realm (not Flowise's). */
+    static void awaitKeycloakSignIn(WebDriver driver, FlowiseStack stack) {
+        waitFor(driver, d -> d.getCurrentUrl().startsWith(stack.issuer() + "/") && !d.findElements(By.id("social-entra")).isEmpty());
+    }
+
+    /** Flowise's Logout, as a person clicks it: the settings button in Flowise's header, then Logout. */
+    static void clickFlowiseLogout(WebDriver driver) {
+        By settings = By.xpath("//header//*[name()='svg' and contains(@class,'tabler-icon-settings')]/ancestor::*[contains(@class,'MuiAvatar-root')][1]");
+        waitFor(driver, d -> !d.findElements(settings).isEmpty());
+        driver.findElement(settings).click();
+        By logout = By.xpath("//*[contains(@class,'MuiListItemButton-root')][.//*[normalize-space(text())='Logout']]");
+        waitFor(driver, d -> !d.findElements(logout).isEmpty() && d.findElement(logout).isDisplayed());
+        // The menu grows in with a transition: a click at coordinates could land on its neighbour while it moves.
+        ((JavascriptExecutor) driver).executeScript("arguments[0].click();", driver.findElement(logout));
     }
 
     /** Flowise's own UI, signed in: its chatflows page, not its setup or sign-in page. */

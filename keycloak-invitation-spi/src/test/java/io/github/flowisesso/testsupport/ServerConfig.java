@@ -34,7 +34,7 @@ public final class ServerConfig {
      */
     public static final Set<String> PER_ENVIRONMENT = Set.of(
         "db", "db-url", "db-username", "db-password",
-        "hostname", "hostname-admin", "hostname-strict",
+        "hostname", "hostname-admin", "hostname-strict", "hostname-backchannel-dynamic",
         "http-host", "http-port", "http-management-port",
         "proxy-headers",
         // Cache: keycloak.conf runs one node (cache=local); a cluster environment (several nodes behind a load

@@ -1,4 +1,4 @@
-package io.github.flowisesso.flowise;
+package io.github.flowisesso.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A real program the stack runs (Flowise, the bridge, the door): its own log file, ready when a URL answers. */
-final class ChildProcess implements AutoCloseable {
+public final class ChildProcess implements AutoCloseable {
 
     private final String name;
     private final Process process;
@@ -26,7 +26,7 @@ final class ChildProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static ChildProcess start(String name, List<String> command, Map<String, String> environment, Path directory, Path log) {
+    public static ChildProcess start(String name, List<String> command, Map<String, String> environment, Path directory, Path log) {
         try {
             Files.createDirectories(log.getParent());
             ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
@@ -41,7 +41,7 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** Polls until {@code url} answers {@code status}; fails with the log's tail when the program exits or time runs out. */
-    ChildProcess awaitAnswer(String url, int status, Duration patience) {
+    public ChildProcess awaitAnswer(String url, int status, Duration patience) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         Instant deadline = Instant.now().plus(patience);
         while (Instant.now().isBefore(deadline)) {
@@ -70,19 +70,19 @@ final class ChildProcess implements AutoCloseable {
         throw new IllegalStateException(name + " did not answer " + status + " at " + url + " within " + patience + ":\n" + tail());
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** Waits for a program that is expected to end by itself (e.g. the bridge refusing to start). */
-    int awaitExit(Duration patience) throws InterruptedException {
+    public int awaitExit(Duration patience) throws InterruptedException {
         if (!process.waitFor(patience.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException(name + " still running after " + patience + ":\n" + tail());
         }
         return process.exitValue();
     }
 
-    String tail() {
+    public String tail() {
         try {
             List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
