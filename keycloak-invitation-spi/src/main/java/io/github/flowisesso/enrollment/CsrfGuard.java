@@ -27,6 +27,15 @@ final class CsrfGuard {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
+    /**
+     * The value a new invitation page uses: this browser's current one when it has a well-formed one, so that every
+     * open tab of the link keeps working (the cookie is HttpOnly and SameSite=Strict: no other site can read or send
+     * it), else a new one.
+     */
+    static String forPage(String cookie) {
+        return cookie != null && cookie.matches("[A-Za-z0-9_-]{43}") ? cookie : newToken();
+    }
+
     static boolean matches(String cookie, String form) {
         return cookie != null && form != null && !cookie.isEmpty()
             && MessageDigest.isEqual(cookie.getBytes(StandardCharsets.US_ASCII), form.getBytes(StandardCharsets.US_ASCII));

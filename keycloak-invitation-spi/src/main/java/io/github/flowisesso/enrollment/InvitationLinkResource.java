@@ -45,10 +45,10 @@ final class InvitationLinkResource {
     @GET
     @Path("accept")
     @Produces(MediaType.TEXT_HTML)
-    public Response show(@QueryParam("token") String token) {
+    public Response show(@QueryParam("token") String token, @CookieParam(CsrfGuard.COOKIE) String csrfCookie) {
         Lookup lookup = lookup(token);
         return lookup.invitation() != null
-            ? pages.invitation(lookup.invitation(), token, CsrfGuard.newToken())
+            ? pages.invitation(lookup.invitation(), token, CsrfGuard.forPage(csrfCookie))
             : pages.noLongerValid(lookup.refusal(), lookup.invitationId());
     }
 
@@ -62,16 +62,17 @@ final class InvitationLinkResource {
         if (!CsrfGuard.sameOrigin(session, origin, fetchSite)) {
             return pages.forbidden(LinkRefusal.FOREIGN_ORIGIN);
         }
-        if (!CsrfGuard.matches(csrfCookie, csrf)) {
-            return pages.forbidden(LinkRefusal.CSRF);
-        }
         Lookup lookup = lookup(token);
         if (lookup.invitation() == null) {
             return pages.noLongerValid(lookup.refusal(), lookup.invitationId());
         }
+        if (!CsrfGuard.matches(csrfCookie, csrf)) {
+            // A stale form of a usable invitation (another tab, an old page): show it again; nothing changes.
+            return pages.invitationAgain(lookup.invitation(), token, CsrfGuard.forPage(csrfCookie));
+        }
         return lookup.invitation().getLoginType() == LoginType.SSO
             ? new SsoEnrollment(session, pages).start(lookup.invitation())
-            : new PasswordEnrollment(session, pages).start(lookup.invitation());
+            : new PasswordEnrollment(session, pages).start(lookup.invitation(), token);
     }
 
     /** A usable invitation, or why not (for the audit event only: the page never tells these apart). */

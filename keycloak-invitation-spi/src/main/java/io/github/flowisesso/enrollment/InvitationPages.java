@@ -21,6 +21,7 @@ final class InvitationPages {
     static final String INVITATION_ID = "invitation_id";
     static final String MESSAGE_NO_LONGER_VALID = "invitationNoLongerValid";
     static final String MESSAGE_ACCOUNT_EXISTS = "invitationAccountExists";
+    static final String MESSAGE_STALE_PAGE = "invitationStalePage";
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -31,6 +32,20 @@ final class InvitationPages {
     }
 
     Response invitation(InvitationEntity invitation, String token, String csrf) {
+        return invitation(invitation, token, csrf, null);
+    }
+
+    /**
+     * The invitation page again, for a form whose anti-CSRF value no longer matches this browser's (another tab of the
+     * same link, or a page left open past the cookie's hour): nothing happened, and the invitee presses the button
+     * again. The mismatch is still recorded.
+     */
+    Response invitationAgain(InvitationEntity invitation, String token, String csrf) {
+        event(LinkRefusal.CSRF, invitation.getId());
+        return invitation(invitation, token, csrf, MESSAGE_STALE_PAGE);
+    }
+
+    private Response invitation(InvitationEntity invitation, String token, String csrf, String notice) {
         URI base = session.getContext().getUri(UrlType.FRONTEND).getBaseUri();
         String path = base.getPath() + "realms/" + realm.getName() + "/invitations/";
         URI action = URI.create(base.toString()).resolve("realms/" + realm.getName() + "/invitations/accept");
@@ -42,7 +57,11 @@ final class InvitationPages {
             "actionUrl", action.toString(),
             "token", token,
             "csrf", csrf);
-        Response page = form().setAttribute("invitation", bean).createForm("flowise-invitation.ftl");
+        LoginFormsProvider form = form().setAttribute("invitation", bean);
+        if (notice != null) {
+            form.setInfo(notice);
+        }
+        Response page = form.createForm("flowise-invitation.ftl");
         NewCookie cookie = new NewCookie.Builder(CsrfGuard.COOKIE)
             .value(csrf)
             .path(path)

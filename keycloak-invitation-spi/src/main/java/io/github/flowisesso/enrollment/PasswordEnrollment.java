@@ -36,7 +36,8 @@ final class PasswordEnrollment {
         this.pages = pages;
     }
 
-    Response start(InvitationEntity invitation) {
+    /** @param linkToken the link's token, as presented: the claim holds only while the invitation still carries it */
+    Response start(InvitationEntity invitation, String linkToken) {
         String target = EnrollmentTarget.of(session, realm, invitation).orElse(null);
         if (target == null) {
             return pages.noLongerValid(LinkRefusal.REDIRECT_NOT_ALLOWED, invitation.getId());
@@ -44,7 +45,8 @@ final class PasswordEnrollment {
         if (Enrolment.accountExists(session, realm, invitation.getEmail())) {
             return pages.accountExists(invitation.getId());
         }
-        Optional<UserModel> created = Enrolment.claimAndCreate(session, realm, invitation.getId(), invitation.getEmail());
+        Optional<UserModel> created = Enrolment.claimByLinkAndCreate(session, realm, invitation.getId(),
+            InvitationTokens.hash(linkToken), invitation.getEmail());
         if (created.isEmpty()) {
             return pages.noLongerValid(LinkRefusal.ALREADY_CONSUMED, invitation.getId());
         }

@@ -22,6 +22,7 @@ final class EntraIdIdentityProvider extends OIDCIdentityProvider {
     @Override
     public void preprocessFederatedIdentity(KeycloakSession session, RealmModel realm, BrokeredIdentityContext context) {
         super.preprocessFederatedIdentity(session, realm, context);
+        BrokeredLoginTypeCheck.rememberLinking(context);
         // Match and store the canonical address; a non-canonicalisable one stays as-is and matches nothing.
         EmailAddresses.canonical(context.getEmail()).ifPresent(context::setEmail);
         // Brokered attributes are copied onto the account by whatever step creates it (Keycloak's own "create user

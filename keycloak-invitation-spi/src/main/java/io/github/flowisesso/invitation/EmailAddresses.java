@@ -21,7 +21,7 @@ public final class EmailAddresses {
         if (raw == null) {
             return Optional.empty();
         }
-        String trimmed = raw.trim();
+        String trimmed = InputText.trimSpaces(raw);
         if (trimmed.isEmpty() || trimmed.length() > MAX_LENGTH || trimmed.codePoints().anyMatch(EmailAddresses::forbidden)) {
             return Optional.empty();
         }

@@ -42,6 +42,19 @@ public final class Enrolment {
     }
 
     /**
+     * {@link #claimAndCreate} for an enrolment reached through the invitation link: empty also when the invitation no
+     * longer carries that link's token (an admin resent it meanwhile: only the new link may enrol).
+     */
+    public static Optional<UserModel> claimByLinkAndCreate(KeycloakSession session, RealmModel realm, String invitationId,
+                                                           String tokenHash, String username) {
+        String userId = KeycloakModelUtils.generateId();
+        if (!InvitationStore.of(session).claimByToken(invitationId, tokenHash, userId, Time.currentTimeMillis())) {
+            return Optional.empty();
+        }
+        return Optional.of(create(session, realm, userId, username));
+    }
+
+    /**
      * The SSO fast path: claims the open invitation for this address and identity provider and creates its account
      * (the address is the username). Empty when there is no such invitation or the database cannot claim and read in
      * one statement; the caller then decides with a read and {@link #claimAndCreate claims by id}.

@@ -43,10 +43,11 @@ import jakarta.persistence.Table;
  */
 @NamedNativeQueries({
     // The single-use guard: only one transaction can move a row out of PENDING.
-    @NamedNativeQuery(name = "invitation.claim",
-        query = "UPDATE FLOWISE_INVITATION SET STATUS = 'ACCEPTED', ACCEPTED_AT = :now, ACCEPTED_USER_ID = :userId,"
-            + " OPEN_EMAIL = NULL"
-            + " WHERE ID = :id AND STATUS = 'PENDING' AND EXPIRES_AT > :now",
+    @NamedNativeQuery(name = "invitation.claim", query = InvitationEntity.CLAIM,
+        hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
+    // The same, reached through a link: also only while the row still carries that link's token, so that a resend
+    // (which replaces the token) and the old link's acceptance cannot both succeed.
+    @NamedNativeQuery(name = "invitation.claimByToken", query = InvitationEntity.CLAIM + " AND TOKEN_HASH = :tokenHash",
         hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
     // The fast path of an SSO enrolment: find and claim the one open invitation for an address in one statement that
     // returns the row (unique key UK_FLOWISE_INVITATION_OPEN), instead of a read and then an update. Each database
@@ -83,6 +84,9 @@ import jakarta.persistence.Table;
         hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
 })
 public class InvitationEntity {
+
+    static final String CLAIM = "UPDATE FLOWISE_INVITATION SET STATUS = 'ACCEPTED', ACCEPTED_AT = :now, ACCEPTED_USER_ID = :userId,"
+        + " OPEN_EMAIL = NULL WHERE ID = :id AND STATUS = 'PENDING' AND EXPIRES_AT > :now";
 
     static final String TABLE = "FLOWISE_INVITATION";
     /** Hibernate's hint naming the tables a native query touches (HibernateHints.HINT_NATIVE_SPACES). */

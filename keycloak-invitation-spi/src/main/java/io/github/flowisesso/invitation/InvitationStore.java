@@ -168,6 +168,16 @@ public final class InvitationStore {
             .executeUpdate() == 1;
     }
 
+    /** {@link #claim} through a link: only while the invitation still carries that link's token (see the query). */
+    public boolean claimByToken(String id, String tokenHash, String userId, long now) {
+        return em.createNamedQuery("invitation.claimByToken")
+            .setParameter("id", id)
+            .setParameter("tokenHash", tokenHash)
+            .setParameter("userId", userId)
+            .setParameter("now", now)
+            .executeUpdate() == 1;
+    }
+
     /**
      * Claims, in one statement that also returns it, the open, unexpired SSO invitation for this address and identity
      * provider, for the account {@code userId} (chosen by the caller, created next in the same transaction). Empty

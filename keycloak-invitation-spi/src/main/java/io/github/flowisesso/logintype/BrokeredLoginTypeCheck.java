@@ -24,6 +24,27 @@ public final class BrokeredLoginTypeCheck {
     }
 
     /**
+     * The one exception to "a PASSWORD user never authenticates through Entra" is Keycloak's own account linking
+     * (account console, application-initiated action, client-initiated linking). Keycloak tells it by a note its
+     * broker sets while it links ({@code LINKING_IDENTITY_PROVIDER}: root session id, client id, provider alias) and
+     * removes before it updates the user; so the provider remembers, when the callback starts, whom this callback
+     * links. A re-authentication of a signed-in user ({@code prompt=login}, {@code max_age}, step-up) has a signed-in
+     * user too, but no such note: it is a sign-in, and refused.
+     */
+    public static void rememberLinking(BrokeredIdentityContext identity) {
+        AuthenticationSessionModel authSession = identity.getAuthenticationSession();
+        String linking = authSession == null ? null : authSession.getAuthNote(LINKING_NOTE);
+        UserModel signedIn = authSession == null ? null : authSession.getAuthenticatedUser();
+        if (linking != null && linking.endsWith(identity.getIdpConfig().getAlias()) && signedIn != null) {
+            identity.getContextData().put(LINKING_USER, signedIn.getId());
+        }
+    }
+
+    /** Keycloak's IdentityBrokerService.LINKING_IDENTITY_PROVIDER. */
+    static final String LINKING_NOTE = "LINKING_IDENTITY_PROVIDER";
+    private static final String LINKING_USER = "flowise.linking-user";
+
+    /**
      * @throws WebApplicationException carrying the themed 403 page; Keycloak's broker endpoint answers with it
      */
     public static void refuseIfPassword(KeycloakSession session, RealmModel realm, UserModel user, BrokeredIdentityContext identity) {
@@ -31,11 +52,9 @@ public final class BrokeredLoginTypeCheck {
             return;
         }
         AuthenticationSessionModel authSession = identity.getAuthenticationSession();
-        UserModel signedIn = authSession == null ? null : authSession.getAuthenticatedUser();
-        if (signedIn != null && signedIn.getId().equals(user.getId())) {
+        if (user.getId().equals(identity.getContextData().get(LINKING_USER))) {
             // Account linking by a user who is signed in already (account console, application-initiated action):
-            // Keycloak has stored the link before asking the provider, and no sign-in happens through it now. The
-            // login type holds at the next sign-in through this provider, as it did with the post broker flow.
+            // no sign-in happens through the provider now. The login type holds at the next sign-in through it.
             return;
         }
         String alias = identity.getIdpConfig().getAlias();

@@ -1,5 +1,6 @@
 package io.github.flowisesso.rest;
 
+import io.github.flowisesso.invitation.InputText;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -15,6 +16,8 @@ import java.util.Map;
 final class CsvInvitationRows {
 
     static final String LIST_SEPARATOR = "|";
+    /** Longer than any field the rules accept (an email is at most 320, a redirect URI 2,048). */
+    static final int MAX_CELL = 4_096;
 
     private static final List<String> COLUMNS = List.of(InvitationInput.EMAIL, InvitationInput.LOGIN_TYPE,
         InvitationInput.IDENTITY_PROVIDER, InvitationInput.ROLES, InvitationInput.GROUPS, InvitationInput.FIRST_NAME,
@@ -25,7 +28,11 @@ final class CsvInvitationRows {
 
     /** The rows, or a whole-request error when the header is unusable or there are too many rows. */
     static List<BulkRow> parse(String csv, int maxRows) {
-        List<List<String>> records = records(csv == null ? "" : csv.startsWith("\uFEFF") ? csv.substring(1) : csv);
+        String text = csv == null ? "" : csv.startsWith("\uFEFF") ? csv.substring(1) : csv;
+        if (text.length() > InvitationApiConfig.BULK_MAX_BODY_CHARS) {
+            throw InvitationError.invalid(null, "The CSV has more than " + InvitationApiConfig.BULK_MAX_BODY_CHARS + " characters");
+        }
+        List<List<String>> records = records(text, maxRows + 1);
         if (records.isEmpty()) {
             throw InvitationError.invalid(null, "The CSV has no header row");
         }
@@ -89,7 +96,7 @@ final class CsvInvitationRows {
         if (index == null) {
             return null;
         }
-        String value = cells.get(index).strip();
+        String value = InputText.trimSpaces(cells.get(index));
         return value.isEmpty() ? null : value;
     }
 
@@ -97,7 +104,7 @@ final class CsvInvitationRows {
         if (cell == null) {
             return List.of();
         }
-        return Arrays.stream(cell.split("\\|")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(cell.split("\\|")).map(InputText::trimSpaces).filter(s -> !s.isEmpty()).toList();
     }
 
     private static Integer integer(String cell) {
@@ -111,15 +118,24 @@ final class CsvInvitationRows {
         }
     }
 
-    /** Splits into records of cells; blank lines are skipped. A quote left open is an error of the whole body. */
-    static List<List<String>> records(String text) {
+    /**
+     * Splits into records of cells; blank lines are skipped. A quote left open, a cell longer than {@link #MAX_CELL} or
+     * more than {@code maxRecords} records are errors of the whole body. One pass, constant work per character.
+     */
+    static List<List<String>> records(String text, int maxRecords) {
         List<List<String>> records = new ArrayList<>();
         List<String> cells = new ArrayList<>();
         StringBuilder cell = new StringBuilder();
         boolean quoted = false;
         boolean cellStarted = false;
+        // Whether the cell holds only spaces so far: where a quote may still open it (kept as a flag: asking the
+        // builder each time made a cell of many quotes cost time quadratic in its length).
+        boolean cellBlank = true;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
+            if (cell.length() > MAX_CELL) {
+                throw InvitationError.invalid(null, "A CSV cell is longer than " + MAX_CELL + " characters");
+            }
             if (quoted) {
                 if (c == '"') {
                     if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
@@ -131,31 +147,44 @@ final class CsvInvitationRows {
                 } else {
                     cell.append(c);
                 }
-            } else if (c == '"' && cell.toString().isBlank()) {
+            } else if (c == '"' && cellBlank) {
                 quoted = true;
                 cellStarted = true;
+                cellBlank = false;
                 cell.setLength(0);
             } else if (c == ',') {
                 cells.add(cell.toString());
                 cell.setLength(0);
                 cellStarted = true;
+                cellBlank = true;
             } else if (c == '\r' || c == '\n') {
                 if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
                     i++;
                 }
                 endRecord(records, cells, cell, cellStarted);
+                if (records.size() > maxRecords) {
+                    throw InvitationError.invalid(null, "At most " + (maxRecords - 1) + " rows per call");
+                }
                 cells = new ArrayList<>();
                 cell.setLength(0);
                 cellStarted = false;
+                cellBlank = true;
             } else {
                 cell.append(c);
                 cellStarted = true;
+                cellBlank &= c == ' ';
             }
         }
         if (quoted) {
             throw InvitationError.invalid(null, "The CSV ends inside a quoted cell");
         }
+        if (cell.length() > MAX_CELL) {
+            throw InvitationError.invalid(null, "A CSV cell is longer than " + MAX_CELL + " characters");
+        }
         endRecord(records, cells, cell, cellStarted);
+        if (records.size() > maxRecords) {
+            throw InvitationError.invalid(null, "At most " + (maxRecords - 1) + " rows per call");
+        }
         return records;
     }
 

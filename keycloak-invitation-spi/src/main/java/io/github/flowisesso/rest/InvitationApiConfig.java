@@ -19,6 +19,8 @@ final class InvitationApiConfig {
     static final int MIN_EXPIRY_HOURS = 1;
     static final int MAX_EXPIRY_HOURS = 720;
     static final int BULK_MAX_ROWS = 10_000;
+    /** A bulk body: 10,000 rows of about 1,000 characters. Larger bodies are refused before they are parsed. */
+    static final int BULK_MAX_BODY_CHARS = 10_000_000;
     /** Rows per transaction in a bulk call: short locks, bounded persistence context, few commits. */
     static final int BULK_BATCH_SIZE = 500;
     static final int LIST_DEFAULT_MAX = 100;

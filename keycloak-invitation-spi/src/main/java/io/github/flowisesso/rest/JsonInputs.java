@@ -1,5 +1,6 @@
 package io.github.flowisesso.rest;
 
+import io.github.flowisesso.invitation.InputText;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -28,6 +29,9 @@ final class JsonInputs {
     static JsonNode parse(String body) {
         if (body == null || body.isBlank()) {
             throw InvitationError.invalid(null, "The request body is empty; a JSON document is expected");
+        }
+        if (body.length() > InvitationApiConfig.BULK_MAX_BODY_CHARS) {
+            throw InvitationError.invalid(null, "The request body has more than " + InvitationApiConfig.BULK_MAX_BODY_CHARS + " characters");
         }
         try {
             return READER.readTree(body);
@@ -116,7 +120,7 @@ final class JsonInputs {
         if (!value.isTextual()) {
             throw InvitationError.invalid(field, "'" + field + "' must be a string");
         }
-        String text = value.textValue().strip();
+        String text = InputText.trimSpaces(value.textValue());
         return text.isEmpty() ? null : text;
     }
 
@@ -133,7 +137,7 @@ final class JsonInputs {
             if (!item.isTextual() || item.textValue().isBlank()) {
                 throw InvitationError.invalid(field, "'" + field + "' must contain non-empty strings only");
             }
-            out.add(item.textValue().strip());
+            out.add(InputText.trimSpaces(item.textValue()));
         }
         return out;
     }

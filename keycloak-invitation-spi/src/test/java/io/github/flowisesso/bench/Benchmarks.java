@@ -45,7 +45,7 @@ public final class Benchmarks {
         Path work = distribution.getParent().resolve("bench");
         Path logs = work.resolve("logs");
         Path output = Path.of(setting("bench.output", repoRoot.resolve("docs/benchmarks.md").toString()));
-        Set<String> only = Arrays.stream(setting("bench.only", "startup,memory,gate,create,scale").split(","))
+        Set<String> only = Arrays.stream(setting("bench.only", "startup,memory,gate,create,scale,flowise").split(","))
             .map(String::trim).collect(Collectors.toSet());
 
         Report report = new Report();
@@ -104,7 +104,22 @@ public final class Benchmarks {
                     }
                 }
             }
+            if (only.contains("flowise")) {
+                t = System.nanoTime();
+                FlowiseHopBenchmark.run(work.resolve("flowise-hop"), repoRoot, report, setting("bench.flowise.warmup", 3),
+                    setting("bench.flowise.rounds", 30), Duration.ofSeconds(setting("bench.flowise.budget.seconds", 300)));
+                timings.add("last hop into Flowise: " + seconds(t));
+            }
             BenchReport.write(output, report, SETTINGS, timings, started, pg.version());
+        }
+    }
+
+    /** A command that must succeed (cp, rm). */
+    static void run(List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes());
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(command + " failed: " + out);
         }
     }
 

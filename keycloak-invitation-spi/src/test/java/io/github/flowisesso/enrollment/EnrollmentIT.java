@@ -37,6 +37,7 @@ import org.keycloak.representations.idm.UserRepresentation;
 class EnrollmentIT {
 
     private static final String NO_LONGER_VALID = "This invitation is no longer valid";
+    private static final String STALE_PAGE = "This page was out of date";
     private static final String PASSWORD = "correct horse battery staple";
 
 
@@ -114,7 +115,7 @@ class EnrollmentIT {
 
                 Page landing = browser.signInAtEntra(entraLogin, EntraUser.of(env, email));
 
-                Browser.assertLoginInitiation(landing.getUrl().toString(), env, env.flowise().url() + "/");
+                Browser.assertHandedToTheDoor(landing, env, env.flowise().url() + "/");
                 Page again = browser.get(browser.authorizationRequestUrl(null));
                 assertThat(Browser.expectCode(again, env)).as("Flowise's own sign-in needs no prompt").isNotBlank();
             }
@@ -153,7 +154,7 @@ class EnrollmentIT {
                 HtmlPage passwordForm = (HtmlPage) browser.click(browser.openInvitation(invitation.token()), "invitation-accept");
                 Page landing = setPassword(passwordForm, PASSWORD);
 
-                Browser.assertLoginInitiation(landing.getUrl().toString(), env, env.flowise().url() + "/");
+                Browser.assertHandedToTheDoor(landing, env, env.flowise().url() + "/");
                 Page again = browser.get(browser.authorizationRequestUrl(null));
                 assertThat(Browser.expectCode(again, env)).as("Flowise's own sign-in needs no prompt").isNotBlank();
             }
@@ -257,13 +258,101 @@ class EnrollmentIT {
             onlyAccount(env, email);
             assertThat(env.invitations().get(invitation.id())).containsEntry("status", "ACCEPTED");
         }
+
+        /**
+         * A resend replaces the token: the old link's acceptance and the resend cannot both succeed, whatever their
+         * timing. Either the old link enrols and the resend answers 409, or the resend answers 200 with a new link and
+         * the old link enrols nobody (the new link still can).
+         */
+        @Test
+        void aResendAndTheOldLinksAcceptanceNeverBothSucceed(TestEnvironment env) throws Exception {
+            HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                for (int round = 0; round < 12; round++) {
+                    String email = newEmail("race");
+                    Seeded invitation = env.invitations().seed(invite(email).loginType("PASSWORD").identityProvider(null));
+                    String csrf;
+                    try (Browser browser = env.browser()) {
+                        HtmlPage page = browser.openInvitation(invitation.token());
+                        csrf = ((HtmlForm) page.getElementById("invitation-form")).getInputByName("csrf").getValue();
+                    }
+                    CountDownLatch start = new CountDownLatch(1);
+                    Future<Integer> accepted = pool.submit(() -> {
+                        start.await();
+                        return http.send(acceptRequest(env, invitation.token(), csrf, "FLOWISE_INVITATION_CSRF=" + csrf, null),
+                            HttpResponse.BodyHandlers.discarding()).statusCode();
+                    });
+                    Future<io.github.flowisesso.testsupport.InvitationApi.Answer> resent = pool.submit(() -> {
+                        start.await();
+                        return env.invitationApi().resend(TestEnvironment.REALM, invitation.id(), Map.of("sendEmail", false));
+                    });
+                    start.countDown();
+                    int acceptance = accepted.get();
+                    var resend = resent.get();
+
+                    assertThat(acceptance == 303 && resend.status() == 200).as("round " + round + ": both succeeded").isFalse();
+                    if (acceptance == 303) {
+                        assertThat(resend.status()).as(resend.toString()).isEqualTo(409);
+                        onlyAccount(env, email);
+                    } else {
+                        assertThat(resend.status()).as(resend.toString()).isEqualTo(200);
+                        assertNoAccount(env, email);
+                        assertThat(env.invitations().get(invitation.id())).containsEntry("status", "PENDING");
+                    }
+                }
+            } finally {
+                pool.shutdown();
+            }
+        }
+    }
+
+    @Nested
+    class GivenTwoTabsOfOneInvitation {
+
+        @Test
+        void theFirstTabStillWorksAfterTheSecondOpened(TestEnvironment env) throws Exception {
+            String email = newEmail("two-tabs");
+            Seeded invitation = env.invitations().seed(invite(email).loginType("PASSWORD").identityProvider(null));
+
+            try (Browser browser = env.browser()) {
+                HtmlPage first = browser.openInvitation(invitation.token());
+                browser.openInvitation(invitation.token()); // the second tab
+                Page next = browser.click(first, "invitation-accept");
+
+                assertThat(next.getWebResponse().getContentAsString()).as(next.getUrl().toString())
+                    .doesNotContain(NO_LONGER_VALID).doesNotContain(STALE_PAGE).contains("password-new");
+            }
+            assertThat(env.invitations().get(invitation.id())).containsEntry("status", "ACCEPTED");
+        }
+
+        @Test
+        void aStaleFormSaysToPressAgainAndThenWorks(TestEnvironment env) throws Exception {
+            String email = newEmail("stale");
+            Seeded invitation = env.invitations().seed(invite(email).loginType("PASSWORD").identityProvider(null));
+
+            try (Browser browser = env.browser()) {
+                HtmlPage page = browser.openInvitation(invitation.token());
+                browser.web().getCookieManager().clearCookies(); // the cookie's hour is over, or the browser dropped it
+                Page again = browser.click(page, "invitation-accept");
+
+                assertThat(again.getWebResponse().getStatusCode()).isEqualTo(200);
+                assertThat(again.getWebResponse().getContentAsString()).contains(STALE_PAGE).doesNotContain(NO_LONGER_VALID);
+                assertUntouched(env, invitation, "PENDING");
+                assertNoAccount(env, email);
+
+                Page next = browser.click((HtmlPage) again, "invitation-accept");
+                assertThat(next.getWebResponse().getContentAsString()).contains("password-new");
+            }
+            assertThat(env.invitations().get(invitation.id())).containsEntry("status", "ACCEPTED");
+        }
     }
 
     @Nested
     class GivenAForgedSubmission {
 
         @Test
-        void aPostWithoutThePagesCsrfTokenIsRefused(TestEnvironment env) throws Exception {
+        void aPostWithoutThePagesCsrfTokenChangesNothingAndShowsTheInvitationAgain(TestEnvironment env) throws Exception {
             String email = newEmail("invitee");
             Seeded invitation = env.invitations().seed(invite(email).loginType("PASSWORD").identityProvider(null));
 
@@ -272,9 +361,10 @@ class EnrollmentIT {
             HttpResponse<String> mismatch = HttpClient.newHttpClient().send(
                 acceptRequest(env, invitation.token(), "forged", "FLOWISE_INVITATION_CSRF=other", null), HttpResponse.BodyHandlers.ofString());
 
-            assertThat(noCookie.statusCode()).isEqualTo(403);
-            assertThat(mismatch.statusCode()).isEqualTo(403);
-            assertThat(noCookie.body()).contains(NO_LONGER_VALID);
+            for (HttpResponse<String> answer : List.of(noCookie, mismatch)) {
+                assertThat(answer.statusCode()).isEqualTo(200);
+                assertThat(answer.body()).contains(STALE_PAGE).contains("invitation-form").doesNotContain(NO_LONGER_VALID);
+            }
             assertUntouched(env, invitation, "PENDING");
             assertNoAccount(env, email);
         }

@@ -76,7 +76,8 @@ class EmailAddressesTest {
             "Ada <ada@example.com>", "ada@example.com, bob@example.com", "ada@example.com;bob@example.com",
             "ada@example.com\r\nBcc: eve@example.com", "ada\u200b@example.com", "ada\u202e@example.com",
             "ada@localhost", "ada@.example.com", "ada@example..com", "a da@example.com", "ada\n@example.com",
-            "\"ada\"@example.com", "ada@exa_mple.com", "ada@example"})
+            "\"ada\"@example.com", "ada@exa_mple.com", "ada@example", "ada@example.com\u0000", "ada@example.com\r\n",
+            "\r\nada@example.com", "ada@example.com\n", "\tada@example.com", "ada@example.com\u0085"})
         void itIsRefused(String input) {
             assertThat(EmailAddresses.canonical(input)).isEmpty();
         }

@@ -308,6 +308,33 @@ class LoginTypeIT {
     }
 
     @Nested
+    class GivenAPasswordUserSignedInWhoseAccountIsLinkedToEntra {
+
+        /** prompt=login asks a signed-in user to authenticate again: through Entra, a PASSWORD user may not. */
+        @Test
+        void reAuthenticatingThroughEntraIsRefused(TestEnvironment env) {
+            String reAuthentication = "&prompt=login";
+            String email = newEmail();
+            String id = createUser(env, email, "PASSWORD", PASSWORD);
+            EntraUser entra = EntraUser.of(env, email);
+            link(env, id, entra, email);
+
+            try (Browser browser = env.browser()) {
+                Browser.expectCode(browser.signInWithPassword(email, PASSWORD), env);
+                Snapshot before = Snapshot.of(env, id);
+                HtmlPage entraPage = (HtmlPage) browser.get(browser.authorizationRequestUrl(TestEnvironment.IDP_ALIAS) + reAuthentication);
+                Page page = browser.signInAtEntra(entraPage, entra);
+
+                assertThat(Browser.authorizationCode(page, env)).as("no code may reach Flowise").isEmpty();
+                assertThat(page.getWebResponse().getStatusCode()).isEqualTo(403);
+                assertThat(((HtmlPage) page).asNormalizedText()).contains(USE_PASSWORD);
+                assertThat(Snapshot.of(env, id)).isEqualTo(before);
+            }
+            assertSingleRefusal(env, id, "IDENTITY_PROVIDER_LOGIN_ERROR", "identity_provider_login_for_password_user");
+        }
+    }
+
+    @Nested
     class GivenAnIdentityProviderOfAnotherType {
 
         @Test

@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.htmlunit.Page;
@@ -182,18 +183,16 @@ public final class Browser implements AutoCloseable {
     }
 
     /**
-     * Asserts where an enrolment ends: the login initiation of Flowise's relying party (the door's redirect URI) with
-     * the realm's issuer and the target, and no authorization code: the relying party signs in itself.
+     * Asserts that an enrolment was handed to Flowise's relying party by a login initiation (with the realm's issuer as
+     * the browser sees it and this target, no code) and that the relying party's own sign-in then got a code at the
+     * end ({@code landing}).
      */
-    public static void assertLoginInitiation(String url, TestEnvironment env, String target) {
-        org.assertj.core.api.Assertions.assertThat(url).as("handed to Flowise's relying party").startsWith(env.flowise().callbackUrl() + "?");
-        Map<String, String> query = new java.util.HashMap<>();
-        for (String pair : URI.create(url).getRawQuery().split("&")) {
-            int eq = pair.indexOf('=');
-            query.put(pair.substring(0, eq), java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        org.assertj.core.api.Assertions.assertThat(query).as(url)
-            .containsEntry("iss", env.keycloak().baseUrl() + "/realms/" + TestEnvironment.REALM)
+    public static void assertHandedToTheDoor(Page landing, TestEnvironment env, String target) {
+        expectCode(landing, env);
+        List<Map<String, String>> initiations = env.flowise().initiations();
+        org.assertj.core.api.Assertions.assertThat(initiations).as("login initiations at Flowise's door").isNotEmpty();
+        org.assertj.core.api.Assertions.assertThat(initiations.get(initiations.size() - 1))
+            .containsEntry("iss", env.keycloak().browserUrl() + "/realms/" + TestEnvironment.REALM)
             .containsEntry("target_link_uri", target)
             .doesNotContainKey("code");
     }

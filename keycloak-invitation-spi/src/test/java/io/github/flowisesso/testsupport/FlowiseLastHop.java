@@ -34,6 +34,7 @@ public final class FlowiseLastHop implements AutoCloseable {
     private ChildProcess bridge;
     private ChildProcess door;
     private final Map<String, String> bridgeEnvironment = new LinkedHashMap<>();
+    private final Map<String, String> extraFlowiseEnvironment = new LinkedHashMap<>();
 
     /** The Flowise install to use: {@code -Dflowise.home}, empty when not given. */
     public static Path flowiseHome() {
@@ -68,6 +69,12 @@ public final class FlowiseLastHop implements AutoCloseable {
         return accountPassword;
     }
 
+    /** An environment variable for Flowise beyond the defaults below (before {@link #startFlowise}). */
+    public FlowiseLastHop flowiseEnvironment(String name, String value) {
+        extraFlowiseEnvironment.put(name, value);
+        return this;
+    }
+
     /** Real Flowise on a fresh database in {@code work}, its public URL being the door's; does not wait. */
     public FlowiseLastHop startFlowise() {
         try {
@@ -83,6 +90,7 @@ public final class FlowiseLastHop implements AutoCloseable {
             env.put("SECRETKEY_PATH", data.toString());
             env.put("LOG_PATH", data.resolve("logs").toString());
             env.put("BLOB_STORAGE_PATH", data.resolve("storage").toString());
+            env.putAll(extraFlowiseEnvironment);
             flowise = ChildProcess.start("Flowise", List.of(nodeBin.resolve("node").toString(),
                 home.resolve("node_modules/flowise/bin/run").toString(), "start"), env, data, work.resolve("logs/flowise.log"));
             return this;
