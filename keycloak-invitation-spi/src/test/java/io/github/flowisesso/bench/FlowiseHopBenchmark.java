@@ -41,17 +41,9 @@ final class FlowiseHopBenchmark {
              FlowiseLastHop hop = new FlowiseLastHop(work, repoRoot, "localhost", FreePorts.next())) {
             // Flowise's own sign-in page runs on Flowise's origin, which its session endpoints must accept.
             hop.flowiseEnvironment("CORS_ORIGINS", hop.flowiseInternalUrl()).startFlowise();
-            Path dist = work.resolve("keycloak");
-            Benchmarks.run(List.of("cp", "-a", System.getProperty("keycloak.dist.dir"), dist.toString()));
             String secret = UUID.randomUUID().toString();
             String adminSecret = UUID.randomUUID().toString();
-            Map<String, String> env = KeycloakServer.realmEnvironment(entra.tenantId(), TestEnvironment.AZURE_CLIENT_ID,
-                UUID.randomUUID().toString(), entra.authorityHost(), hop.doorUrl(), secret);
-            env.put("KC_BOOTSTRAP_ADMIN_CLIENT_ID", TestEnvironment.ADMIN_CLIENT_ID);
-            env.put("KC_BOOTSTRAP_ADMIN_CLIENT_SECRET", adminSecret);
-            try (KeycloakServer keycloak = new KeycloakServer(new KeycloakServer.Settings(dist, repoRoot,
-                    List.of(Path.of(System.getProperty("provider.jar"))), new KeycloakServer.Database("h2", null, null, null),
-                    env, work.resolve("logs"), 0, true)).start();
+            try (KeycloakServer keycloak = hop.startKeycloak(entra, secret, adminSecret);
                  var admin = TestEnvironment.adminClient(keycloak, adminSecret);
                  Chromium chromium = Chromium.start("en")) {
                 hop.startBridgeAndDoor(keycloak.baseUrl() + "/realms/" + TestEnvironment.REALM, secret);

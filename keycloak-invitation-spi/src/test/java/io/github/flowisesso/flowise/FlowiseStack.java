@@ -56,18 +56,9 @@ final class FlowiseStack implements AutoCloseable {
         entra = new EntraStandIn(0);
         hop = new FlowiseLastHop(work, repoRoot, "localhost", FreePorts.next()).startFlowise();
 
-        // A copy of the test distribution (cp -a keeps the timestamps Keycloak compares with its last build).
-        Path dist = work.resolve("keycloak");
-        run(List.of("cp", "-a", System.getProperty("keycloak.dist.dir"), dist.toString()));
         String adminSecret = UUID.randomUUID().toString();
         String flowiseClientSecret = UUID.randomUUID().toString();
-        Map<String, String> env = KeycloakServer.realmEnvironment(entra.tenantId(), TestEnvironment.AZURE_CLIENT_ID,
-            UUID.randomUUID().toString(), entra.authorityHost(), hop.doorUrl(), flowiseClientSecret);
-        env.put("KC_BOOTSTRAP_ADMIN_CLIENT_ID", TestEnvironment.ADMIN_CLIENT_ID);
-        env.put("KC_BOOTSTRAP_ADMIN_CLIENT_SECRET", adminSecret);
-        keycloak = new KeycloakServer(new KeycloakServer.Settings(dist, repoRoot,
-            List.of(Path.of(System.getProperty("provider.jar"))), new KeycloakServer.Database("h2", null, null, null),
-            env, work.resolve("logs"), 0, true)).start();
+        keycloak = hop.startKeycloak(entra, flowiseClientSecret, adminSecret);
         admin = TestEnvironment.adminClient(keycloak, adminSecret);
         hop.startBridgeAndDoor(issuer(), flowiseClientSecret);
     }

@@ -148,6 +148,35 @@ public final class FlowiseLastHop implements AutoCloseable {
         }
     }
 
+    /**
+     * Keycloak for this door, started: a copy of the test distribution ({@code cp -a} keeps the timestamps Keycloak
+     * compares with its last build) in {@code work/keycloak}, the shipped realm with FLOWISE_URL = the door, this Entra
+     * stand-in, and the bootstrap admin client {@link TestEnvironment#ADMIN_CLIENT_ID} with {@code adminSecret}. On its
+     * embedded database: the hop does not depend on it.
+     */
+    public KeycloakServer startKeycloak(EntraStandIn entra, String flowiseClientSecret, String adminSecret) {
+        Path dist = work.resolve("keycloak");
+        try {
+            Process copy = new ProcessBuilder("cp", "-a", System.getProperty("keycloak.dist.dir"), dist.toString())
+                .redirectErrorStream(true).start();
+            String out = new String(copy.getInputStream().readAllBytes());
+            if (copy.waitFor() != 0) {
+                throw new IllegalStateException("copying the Keycloak distribution failed: " + out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        Map<String, String> env = KeycloakServer.realmEnvironment(entra.tenantId(), TestEnvironment.AZURE_CLIENT_ID,
+            UUID.randomUUID().toString(), entra.authorityHost(), doorUrl, flowiseClientSecret);
+        env.put("KC_BOOTSTRAP_ADMIN_CLIENT_ID", TestEnvironment.ADMIN_CLIENT_ID);
+        env.put("KC_BOOTSTRAP_ADMIN_CLIENT_SECRET", adminSecret);
+        return new KeycloakServer(new KeycloakServer.Settings(dist, repoRoot, List.of(Path.of(System.getProperty("provider.jar"))),
+            new KeycloakServer.Database("h2", null, null, null), env, work.resolve("logs"), 0, true)).start();
+    }
+
     /** Another bridge process with these settings (e.g. to watch it refuse to start). */
     public ChildProcess startBridge(Map<String, String> environment, String logName) {
         Path jar = Path.of(System.getProperty("bridge.jar"));
