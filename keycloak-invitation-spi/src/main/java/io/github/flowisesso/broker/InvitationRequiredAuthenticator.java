@@ -1,5 +1,6 @@
 package io.github.flowisesso.broker;
 
+import io.github.flowisesso.entra.EntraClaims;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.authenticators.broker.AbstractIdpAuthenticator;
 import org.keycloak.authentication.authenticators.broker.util.SerializedBrokeredIdentityContext;
@@ -21,7 +22,7 @@ final class InvitationRequiredAuthenticator extends AbstractIdpAuthenticator {
                                     BrokeredIdentityContext brokerContext) {
         MatchResult match = InvitationMatcher.admit(context.getSession(), context.getRealm(), brokerContext);
         if (!match.isMatched()) {
-            GateRefusal.refuse(context, brokerContext.getEmail(), match);
+            GateRefusal.refuse(context, EntraClaims.tokenEmail(brokerContext), match);
             return;
         }
         context.success();

@@ -1,5 +1,6 @@
 package io.github.flowisesso.broker;
 
+import io.github.flowisesso.entra.EntraClaims;
 import io.github.flowisesso.invitation.Enrolment;
 import io.github.flowisesso.invitation.InvitationEntity;
 import io.github.flowisesso.invitation.InvitationGrants;
@@ -55,7 +56,7 @@ final class InvitedUserCreator extends AbstractIdpAuthenticator {
         MatchResult match = noAccount ? InvitationMatcher.match(session, realm, brokerContext)
             : InvitationMatcher.admit(session, realm, brokerContext);
         if (!match.isMatched()) {
-            GateRefusal.refuse(context, brokerContext.getEmail(), match);
+            GateRefusal.refuse(context, EntraClaims.tokenEmail(brokerContext), match);
             return;
         }
         if (match.isResumption()) {
@@ -71,7 +72,7 @@ final class InvitedUserCreator extends AbstractIdpAuthenticator {
         // The invited, canonical address is the username: stable and unique, unlike Entra's preferred_username.
         Optional<UserModel> created = Enrolment.claimAndCreate(session, realm, invitation.getId(), invitation.getEmail());
         if (created.isEmpty()) {
-            GateRefusal.refuse(context, brokerContext.getEmail(), NO_LONGER_VALID, invitation.getId(), GateRefusal.MESSAGE_NO_LONGER_VALID);
+            GateRefusal.refuse(context, EntraClaims.tokenEmail(brokerContext), NO_LONGER_VALID, invitation.getId(), GateRefusal.MESSAGE_NO_LONGER_VALID);
             return;
         }
         enrolled(context, serializedCtx, invitation, created.get());
@@ -79,11 +80,9 @@ final class InvitedUserCreator extends AbstractIdpAuthenticator {
 
     private static void enrolled(AuthenticationFlowContext context, SerializedBrokeredIdentityContext serializedCtx,
                                  InvitationEntity invitation, UserModel user) {
-        for (Map.Entry<String, List<String>> attribute : serializedCtx.getAttributes().entrySet().stream()
-                .sorted(Map.Entry.comparingByKey()).toList()) {
-            if (!UserModel.USERNAME.equalsIgnoreCase(attribute.getKey())) {
-                user.setAttribute(attribute.getKey(), attribute.getValue());
-            }
+        for (Map.Entry<String, List<String>> attribute : BrokeredAttributes.valid(context.getSession(), user,
+                serializedCtx.getAttributes()).entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
+            user.setAttribute(attribute.getKey(), attribute.getValue());
         }
         InvitationGrants.apply(context.getSession(), context.getRealm(), user, invitation);
         // Keycloak records IDENTITY_PROVIDER_FIRST_LOGIN itself when this flow succeeds; the invitation rides on

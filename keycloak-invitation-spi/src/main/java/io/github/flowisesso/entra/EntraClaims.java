@@ -38,6 +38,14 @@ public final class EntraClaims {
         return claims.get("email") instanceof String email ? EmailAddresses.canonical(email) : Optional.empty();
     }
 
+    /**
+     * The email as the validated ID token names it, for the audit trail: not the brokered identity's, which a form in
+     * the flow lets the user edit. Null when the token names none.
+     */
+    public static String tokenEmail(BrokeredIdentityContext identity) {
+        return of(identity).get("email") instanceof String email ? email : null;
+    }
+
     /** The token's {@code tid} is the tenant this provider is pinned to. */
     public static boolean isFromConfiguredTenant(IdentityProviderModel idp, Map<String, Object> claims) {
         String tenant = idp.getConfig().get(EntraIdConfigKeys.TENANT_ID);

@@ -10,6 +10,7 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.RoleUtils;
 import org.keycloak.models.Constants;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** Gives a freshly enrolled user what the invitation promised: Flowise roles, groups, names, login type. */
@@ -35,7 +36,7 @@ public final class InvitationGrants {
         ClientModel flowise = realm.getClientByClientId(FLOWISE_CLIENT_ID);
         for (String roleName : StringLists.fromJson(invitation.getRoles())) {
             RoleModel role = flowise == null ? null : flowise.getRole(roleName);
-            if (role != null && grantsAdminRights(role)) {
+            if (role != null && grantsAdminRights(session, realm, role)) {
                 LOG.warnf("Invitation %s: role %s now carries realm-management rights, not granted", invitation.getId(), roleName);
             } else if (role == null) {
                 // Deleted after the invitation was made: enrolment goes on, the admin sees the gap in the log.
@@ -48,7 +49,7 @@ public final class InvitationGrants {
             GroupModel group = KeycloakModelUtils.findGroupByPath(session, realm, path);
             if (group == null) {
                 LOG.warnf("Invitation %s: group %s no longer exists, not joined", invitation.getId(), path);
-            } else if (grantsAdminRights(group)) {
+            } else if (grantsAdminRights(session, realm, group)) {
                 // Its role mappings may have changed since the invitation was checked: no admin rights by invitation.
                 LOG.warnf("Invitation %s: group %s now carries realm-management rights, not joined", invitation.getId(), path);
             } else {
@@ -57,19 +58,32 @@ public final class InvitationGrants {
         }
     }
 
-    /** Invitations never hand out Keycloak admin rights (roles of realm-management), directly or by composite. */
-    public static boolean grantsAdminRights(RoleModel role) {
-        return carriesAdminRights(Stream.of(role));
+    /**
+     * Invitations never hand out Keycloak admin rights: roles of realm-management, directly or by composite, and,
+     * when the realm has fine-grained admin permissions (v2) on, a role that a policy of the realm's admin-permissions
+     * client names (such a policy is how v2 grants admin rights to holders of a role).
+     */
+    public static boolean grantsAdminRights(KeycloakSession session, RealmModel realm, RoleModel role) {
+        return carriesAdminRights(session, realm, Stream.of(role), Stream.empty());
     }
 
-    /** Also through the roles of parent groups, which members inherit. */
-    public static boolean grantsAdminRights(GroupModel group) {
-        return carriesAdminRights(Stream.iterate(group, g -> g != null, GroupModel::getParent).flatMap(GroupModel::getRoleMappingsStream));
+    /** Also through the roles of parent groups, which members inherit, and through v2 policies naming the group or a parent. */
+    public static boolean grantsAdminRights(KeycloakSession session, RealmModel realm, GroupModel group) {
+        List<GroupModel> lineage = Stream.iterate(group, g -> g != null, GroupModel::getParent).toList();
+        return carriesAdminRights(session, realm, lineage.stream().flatMap(GroupModel::getRoleMappingsStream), lineage.stream());
     }
 
-    private static boolean carriesAdminRights(Stream<RoleModel> roles) {
-        return RoleUtils.expandCompositeRolesStream(roles)
-            .anyMatch(r -> r.getContainer() instanceof ClientModel c && Constants.REALM_MANAGEMENT_CLIENT_ID.equals(c.getClientId()));
+    private static boolean carriesAdminRights(KeycloakSession session, RealmModel realm, Stream<RoleModel> roles,
+                                              Stream<GroupModel> groups) {
+        List<RoleModel> effective = RoleUtils.expandCompositeRolesStream(roles).toList();
+        if (effective.stream().anyMatch(r -> r.getContainer() instanceof ClientModel c
+                && Constants.REALM_MANAGEMENT_CLIENT_ID.equals(c.getClientId()))) {
+            return true;
+        }
+        return AdminPermissionPolicies.of(session, realm)
+            .map(policies -> effective.stream().anyMatch(r -> policies.name("role", r.getId()))
+                || groups.anyMatch(g -> policies.name("group", g.getId())))
+            .orElse(false);
     }
 
     private static boolean isBlank(String value) {

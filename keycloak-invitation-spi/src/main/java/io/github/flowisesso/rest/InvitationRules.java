@@ -140,7 +140,7 @@ final class InvitationRules {
                 throw InvitationError.invalid(InvitationInput.ROLES,
                     "'roles': client '" + InvitationGrants.FLOWISE_CLIENT_ID + "' has no role '" + name + "'");
             }
-            if (!auth.roles().canMapRole(role) || InvitationGrants.grantsAdminRights(role)) {
+            if (!auth.roles().canMapRole(role) || InvitationGrants.grantsAdminRights(session, realm, role)) {
                 throw InvitationError.forbidden(InvitationInput.ROLES, "'roles': you may not grant role '" + name + "'");
             }
         }
@@ -163,7 +163,7 @@ final class InvitationRules {
 
     /** The group's canonical path, when this caller may hand out its membership and it carries no admin rights. */
     private String grantablePath(String path, GroupModel group) {
-        if (!auth.groups().canManageMembership(group) || InvitationGrants.grantsAdminRights(group)) {
+        if (!auth.groups().canManageMembership(group) || InvitationGrants.grantsAdminRights(session, realm, group)) {
             throw InvitationError.forbidden(InvitationInput.GROUPS, "'groups': '" + path
                 + "' is not yours to hand out, or carries Keycloak admin rights, which invitations never grant");
         }

@@ -48,6 +48,24 @@ class InvitationGateIT {
     @Nested
     class GivenAPendingSsoInvitation {
 
+        /** Entra's profile data goes through the realm's user profile; what it forbids is dropped, the login goes on. */
+        @Test
+        void aNameTheUserProfileForbidsIsDroppedAndTheInviteeStillGetsIn(TestEnvironment env) {
+            String email = newEmail("names");
+            env.invitations().seed(invite(email));
+            EntraUser entraUser = EntraUser.of(env, email).claim("given_name", "Ada<script>").claim("family_name", "Lovelace");
+
+            try (Browser browser = env.browser()) {
+                Browser.expectCode(browser.signIn(entraUser), env);
+            }
+
+            UserRepresentation user = onlyAccount(env, email);
+            assertThat(user.getFirstName()).as("forbidden by person-name-prohibited-characters").isNull();
+            assertThat(user.getLastName()).isEqualTo("Lovelace");
+            assertThat(user.getAttributes()).containsEntry("entra_oid", List.of(entraUser.subject()))
+                .containsEntry("login_type", List.of("SSO"));
+        }
+
         /**
          * Every invitation made since the open-address column holds its address and is claimed and read in one
          * statement; a row stored before it is read, then claimed by id. Both must enroll alike.

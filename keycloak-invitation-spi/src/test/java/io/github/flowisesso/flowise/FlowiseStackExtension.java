@@ -2,12 +2,24 @@ package io.github.flowisesso.flowise;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
-/** Hands the one {@link FlowiseStack} of this test JVM to tests; JUnit closes it when the run ends. */
-final class FlowiseStackExtension implements ParameterResolver {
+/**
+ * Hands the one {@link FlowiseStack} of this test JVM to tests; JUnit closes it when the run ends. Without real
+ * Flowise and Apache the tests are skipped, unless {@code -Dflowise.required=true}, where they fail.
+ */
+final class FlowiseStackExtension implements ParameterResolver, ExecutionCondition {
+
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        return io.github.flowisesso.testsupport.FlowiseLastHop.installed() || Boolean.getBoolean("flowise.required")
+            ? ConditionEvaluationResult.enabled("real Flowise installed, or required")
+            : ConditionEvaluationResult.disabled("real Flowise (flowise/install) and Apache with mod_auth_openidc are not installed");
+    }
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {

@@ -29,6 +29,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import org.keycloak.representations.idm.GroupRepresentation;
+import org.keycloak.representations.idm.RoleRepresentation;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.admin.client.resource.RealmResource;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -228,6 +232,61 @@ class InvitationAdminApiIT {
 
     @Nested
     class WhenTheInvitationWouldGrantMoreThanTheCallerMay {
+
+        /**
+         * Fine-grained admin permissions (v2) grant admin rights through policies of the realm's admin-permissions
+         * client: a role or group such a policy names is refused like a realm-management role, and nothing is stored.
+         */
+        @Test
+        void withFineGrainedAdminPermissionsARoleOrGroupThatAPolicyNamesIsRefused(TestEnvironment env) throws Exception {
+            String realm = "api-fgap-" + UUID.randomUUID().toString().substring(0, 6);
+            adminCall(env, "POST", "/admin/realms", Map.of("realm", realm, "enabled", true, "adminPermissionsEnabled", true));
+            RealmResource target = env.admin().realm(realm);
+            ClientRepresentation flowise = new ClientRepresentation();
+            flowise.setClientId("flowise");
+            target.clients().create(flowise).close();
+            String flowiseId = target.clients().findByClientId("flowise").get(0).getId();
+            for (String role : List.of("member", "elevated")) {
+                target.clients().get(flowiseId).roles().create(new RoleRepresentation(role, null, false));
+            }
+            for (String group : List.of("plain", "admins-by-policy")) {
+                GroupRepresentation rep = new GroupRepresentation();
+                rep.setName(group);
+                target.groups().add(rep).close();
+            }
+            String permissionsClient = target.clients().findByClientId("admin-permissions").get(0).getId();
+            String policies = "/admin/realms/" + realm + "/clients/" + permissionsClient + "/authz/resource-server/policy";
+            adminCall(env, "POST", policies + "/group", Map.of("name", "admins by group",
+                "groups", List.of(Map.of("id", target.getGroupByPath("/admins-by-policy").getId()))));
+            adminCall(env, "POST", policies + "/role", Map.of("name", "admins by role",
+                "roles", List.of(Map.of("id", target.clients().get(flowiseId).roles().get("elevated").toRepresentation().getId()))));
+
+            String email = newEmail();
+            Answer byGroup = env.invitationApi().create(realm, Map.of("email", email, "loginType", "PASSWORD",
+                "groups", List.of("/admins-by-policy"), "sendEmail", false));
+            Answer byRole = env.invitationApi().create(realm, Map.of("email", email, "loginType", "PASSWORD",
+                "roles", List.of("elevated"), "sendEmail", false));
+            assertThat(byGroup.status()).as(byGroup.toString()).isEqualTo(403);
+            assertThat(byGroup.json()).containsEntry("field", "groups");
+            assertThat(byRole.status()).as(byRole.toString()).isEqualTo(403);
+            assertThat(byRole.json()).containsEntry("field", "roles");
+            assertThat(env.invitationApi().count(realm, "email=" + q(email))).isZero();
+
+            Answer plain = env.invitationApi().create(realm, Map.of("email", email, "loginType", "PASSWORD",
+                "roles", List.of("member"), "groups", List.of("/plain"), "sendEmail", false));
+            assertThat(plain.status()).as(plain.toString()).isEqualTo(201);
+        }
+
+        private static void adminCall(TestEnvironment env, String method, String path, Object body) throws Exception {
+            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(env.keycloak().baseUrl() + path))
+                    .header("Authorization", "Bearer " + env.admin().tokenManager().getAccessTokenString())
+                    .header("Content-Type", "application/json")
+                    .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(
+                        new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(body))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isBetween(200, 299);
+        }
 
         @Test
         void aGroupCarryingAdminRightsIsRefusedToAUserManager(TestEnvironment env) {

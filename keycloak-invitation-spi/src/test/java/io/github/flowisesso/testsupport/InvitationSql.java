@@ -112,6 +112,7 @@ public final class InvitationSql implements AutoCloseable {
         operations.put("invitation.acceptedByRealmAndEmail", s -> s.acceptedFor(realm, "someone@example.com"));
         operations.put("invitation.byTokenHash", s -> s.findByTokenHash("0".repeat(64)));
         operations.put("invitation.claim", s -> s.claim(id, UUID.randomUUID().toString(), now));
+        operations.put("invitation.claimByToken", s -> s.claimByToken(id, "2".repeat(64), UUID.randomUUID().toString(), now));
         operations.put("invitation.claimOpen.postgres",
             s -> s.claimOpen(realm, "someone@example.com", "entra", UUID.randomUUID().toString(), now));
         operations.put("invitation.revoke", s -> s.revoke(realm, id));
