@@ -11,7 +11,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserModel;
 import org.keycloak.userprofile.UserProfileContext;
 import org.keycloak.userprofile.UserProfileProvider;
-import org.keycloak.userprofile.ValidationException;
+import org.keycloak.userprofile.Attributes;
 
 /**
  * What of the identity provider's profile a newly enrolled account keeps: the brokered attributes that the realm's
@@ -33,29 +33,18 @@ final class BrokeredAttributes {
                 kept.put(name, values);
             }
         });
-        UserProfileProvider profiles = session.getProvider(UserProfileProvider.class);
+        Map<String, Object> candidate = new HashMap<>(kept);
+        candidate.put(UserModel.USERNAME, user.getUsername());
+        // As for a new user, the way Keycloak's own "create user if unique" sees brokered data; attribute by attribute,
+        // so that only the profile's validators of what the provider sent run. The address is not the provider's to
+        // decide (the invitation's canonical address becomes the email); its uniqueness is the gate's and the database's.
+        Attributes attributes = session.getProvider(UserProfileProvider.class)
+            .create(UserProfileContext.IDP_REVIEW, candidate).getAttributes();
         Set<String> dropped = new TreeSet<>();
-        // Dropping a failing attribute cannot make another one fail; a second pass only confirms.
-        for (int pass = 0; pass < 2; pass++) {
-            Map<String, Object> candidate = new HashMap<>(kept);
-            candidate.put(UserModel.USERNAME, user.getUsername());
-            try {
-                // As for a new user, the way Keycloak's own "create user if unique" validates brokered data; the
-                // account just made only trips the unique-username check, which is not ours to drop.
-                profiles.create(UserProfileContext.IDP_REVIEW, candidate).validate();
-                break;
-            } catch (ValidationException refused) {
-                Set<String> failing = new TreeSet<>();
-                refused.getErrors().forEach(error -> {
-                    if (kept.containsKey(error.getAttribute())) {
-                        failing.add(error.getAttribute());
-                    }
-                });
-                if (failing.isEmpty()) {
-                    break; // what fails is missing, not brokered: nothing of ours to drop
-                }
-                failing.forEach(kept::remove);
-                dropped.addAll(failing);
+        for (String name : List.copyOf(kept.keySet())) {
+            if (!UserModel.EMAIL.equals(name) && !attributes.validate(name)) {
+                kept.remove(name);
+                dropped.add(name);
             }
         }
         if (!dropped.isEmpty()) {
