@@ -1,5 +1,6 @@
 package io.github.flowisesso.enrollment;
 
+import io.github.flowisesso.invitation.InvitationTokens;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -33,7 +34,7 @@ final class CsrfGuard {
      * it), else a new one.
      */
     static String forPage(String cookie) {
-        return cookie != null && cookie.matches("[A-Za-z0-9_-]{43}") ? cookie : newToken();
+        return InvitationTokens.isWellFormed(cookie) ? cookie : newToken();
     }
 
     static boolean matches(String cookie, String form) {

@@ -4,6 +4,8 @@ import io.github.flowisesso.invitation.InvitationEntity;
 import io.github.flowisesso.invitation.InvitationGrants;
 import jakarta.ws.rs.core.UriBuilder;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
@@ -64,8 +66,7 @@ final class EnrollmentTarget {
         }
         if (idpHint != null) {
             // Extra parameters for the relying party's authorization request, as one query string.
-            uri.queryParam("auth_request_params", "kc_idp_hint=" + UriBuilder.fromPath("").queryParam("x", idpHint).build()
-                .getRawQuery().substring(2));
+            uri.queryParam("auth_request_params", "kc_idp_hint=" + URLEncoder.encode(idpHint, StandardCharsets.UTF_8));
         }
         return Optional.of(uri.build());
     }

@@ -17,7 +17,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -30,7 +29,6 @@ import org.keycloak.models.RealmModel;
 final class InvitationLinkResource {
 
     // 32 random bytes in unpadded base64url; anything else is not worth a database lookup.
-    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{43}");
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -80,7 +78,7 @@ final class InvitationLinkResource {
     }
 
     private Lookup lookup(String token) {
-        if (token == null || !TOKEN.matcher(token).matches()) {
+        if (!InvitationTokens.isWellFormed(token)) {
             return new Lookup(null, LinkRefusal.MALFORMED_TOKEN, null);
         }
         Optional<InvitationEntity> found = InvitationStore.of(session).findByTokenHash(InvitationTokens.hash(token))

@@ -21,6 +21,13 @@ public final class InvitationTokens {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
+    /** The shape {@link #newToken} makes: 43 base64url characters. Anything else is refused before any lookup. */
+    public static boolean isWellFormed(String token) {
+        return token != null && WELL_FORMED.matcher(token).matches();
+    }
+
+    private static final java.util.regex.Pattern WELL_FORMED = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{43}");
+
     public static String hash(String token) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));

@@ -29,7 +29,7 @@ class RealBrowserJourneysIT {
     class GivenAnSsoInvitation {
 
         @Test
-        void theInviteeFollowsTheLinkAndEndsAtFlowiseSignedIn(TestEnvironment env) {
+        void theInviteeFollowsTheLinkAndIsHandedToFlowisesDoor(TestEnvironment env) {
             String email = newEmail("chromium-sso");
             Seeded invitation = env.invitations().seed(invite(email).roles("member"));
 
@@ -60,7 +60,7 @@ class RealBrowserJourneysIT {
     class GivenAPasswordInvitation {
 
         @Test
-        void theInviteeSetsAPasswordAndEndsAtFlowiseSignedIn(TestEnvironment env) {
+        void theInviteeSetsAPasswordAndIsHandedToFlowisesDoor(TestEnvironment env) {
             String email = newEmail("chromium-pw");
             Seeded invitation = env.invitations().seed(invite(email).loginType("PASSWORD").identityProvider(null));
 

@@ -105,7 +105,7 @@ class EnrollmentIT {
     class GivenAnSsoInvitation {
 
         @Test
-        void theInviteeFollowsTheLinkSignsInWithEntraAndLandsAtFlowiseSignedIn(TestEnvironment env) {
+        void theInviteeFollowsTheLinkSignsInWithEntraAndIsHandedToFlowisesDoor(TestEnvironment env) {
             String email = newEmail("invitee");
             Seeded invitation = env.invitations().seed(invite(email).roles("viewer"));
 
@@ -146,7 +146,7 @@ class EnrollmentIT {
     class GivenAPasswordInvitation {
 
         @Test
-        void theInviteeSetsAPasswordAndLandsAtFlowiseSignedIn(TestEnvironment env) {
+        void theInviteeSetsAPasswordAndIsHandedToFlowisesDoor(TestEnvironment env) {
             String email = newEmail("invitee");
             Seeded invitation = env.invitations().seed(invite(email).loginType("PASSWORD").identityProvider(null).roles("member"));
 
