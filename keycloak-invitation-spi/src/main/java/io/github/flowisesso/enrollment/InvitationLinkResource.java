@@ -40,6 +40,12 @@ final class InvitationLinkResource {
         this.pages = new InvitationPages(session);
     }
 
+    /** The admins' invitations page shares this mount point, {@code /realms/{realm}/invitations}. */
+    @Path("manage")
+    public io.github.flowisesso.manage.InvitationsPage manage() {
+        return new io.github.flowisesso.manage.InvitationsPage(session);
+    }
+
     @GET
     @Path("accept")
     @Produces(MediaType.TEXT_HTML)

@@ -20,7 +20,8 @@ public final class EntraIdConfigKeys {
         return ProviderConfigurationBuilder.create()
             .property().name(TENANT_ID).label("Tenant ID")
             .helpText("Directory (tenant) ID of your Entra ID tenant, from the app registration's Overview page."
-                + " Only accounts of this tenant can sign in.")
+                + " Only accounts of this tenant can sign in. Test the settings and invite people on the invitations"
+                + " page: /realms/<this realm>/invitations/manage/")
             .type(ProviderConfigProperty.STRING_TYPE).required(true).add()
             .property().name(VERIFIED_DOMAINS).label("Verified domains")
             .helpText("Optional, comma separated: domains verified in this tenant. An email in these domains counts as"

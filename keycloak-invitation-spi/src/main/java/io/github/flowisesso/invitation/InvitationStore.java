@@ -275,13 +275,28 @@ public final class InvitationStore {
     }
 
     /**
-     * One page, newest first; the id breaks ties so that paging is stable. Served by the (realm, created) index, or
-     * the (realm, status, created, expires) one with a status filter, read backwards until the page is full.
+     * Where a page starts: after the row with this creation time and id (the last row of the page before).
+     * Keyset paging: a deep page costs what the first one does, where an offset would read and skip every row
+     * before it.
      */
-    public List<InvitationEntity> list(String realmId, Filter filter, long now, int first, int max) {
-        TypedQuery<InvitationEntity> query = em.createQuery(
-            "SELECT i FROM InvitationEntity i" + where(filter) + " ORDER BY i.createdAt DESC, i.id DESC", InvitationEntity.class);
+    public record Cursor(long createdAt, String id) {
+    }
+
+    /**
+     * One page, newest first; the id breaks ties so that paging is stable. Served by the (realm, created) index, or
+     * the (realm, status, created, expires) one with a status filter, read backwards from the cursor until the page
+     * is full. {@code first} skips rows (offset paging, kept for API compatibility); prefer {@code after}.
+     */
+    public List<InvitationEntity> list(String realmId, Filter filter, long now, Cursor after, int first, int max) {
+        // createdAt <= c bounds the index range; the OR only sorts out rows created in the same millisecond.
+        String keyset = after == null ? ""
+            : " AND i.createdAt <= :afterCreated AND (i.createdAt < :afterCreated OR i.id < :afterId)";
+        TypedQuery<InvitationEntity> query = em.createQuery("SELECT i FROM InvitationEntity i" + where(filter) + keyset
+            + " ORDER BY i.createdAt DESC, i.id DESC", InvitationEntity.class);
         bind(query, realmId, filter, now);
+        if (after != null) {
+            query.setParameter("afterCreated", after.createdAt()).setParameter("afterId", after.id());
+        }
         return query.setFirstResult(first).setMaxResults(max).getResultList();
     }
 
@@ -293,6 +308,17 @@ public final class InvitationStore {
         TypedQuery<Long> query = em.createQuery("SELECT COUNT(*) FROM InvitationEntity i" + where(filter), Long.class);
         bind(query, realmId, filter, now);
         return query.getSingleResult();
+    }
+
+    /**
+     * How many, but counting stops after {@code limit}: a count of a million rows reads a million index entries,
+     * and a page needs "more than 10,000" no more precisely. Reads only the creation time, which every listing index
+     * holds, so the database need not visit the table.
+     */
+    public long countUpTo(String realmId, Filter filter, long now, int limit) {
+        TypedQuery<Long> query = em.createQuery("SELECT i.createdAt FROM InvitationEntity i" + where(filter), Long.class);
+        bind(query, realmId, filter, now);
+        return query.setMaxResults(limit).getResultList().size();
     }
 
     private static String where(Filter filter) {

@@ -12,10 +12,13 @@ import java.util.Map;
  * order: {@code email} and {@code loginType} are required; {@code identityProvider, roles, groups, firstName,
  * lastName, redirectUri, expiresInHours, locale} are optional. Roles and groups are separated by {@code |} inside a
  * cell: {@code ;} is the column separator of spreadsheets in many locales, and {@code ,} would need quoting.
+ * A column named {@code error} is ignored: the invitations page's "failed rows" file carries each row's error
+ * there, and the admin uploads that file again once the rows are fixed.
  */
 final class CsvInvitationRows {
 
     static final String LIST_SEPARATOR = "|";
+    static final String IGNORED_COLUMN = "error";
     /** Longer than any field the rules accept (an email is at most 320, a redirect URI 2,048). */
     static final int MAX_CELL = 4_096;
 
@@ -37,6 +40,7 @@ final class CsvInvitationRows {
             throw InvitationError.invalid(null, "The CSV has no header row");
         }
         Map<String, Integer> columns = header(records.get(0));
+        int width = records.get(0).size();
         int dataRows = records.size() - 1;
         if (dataRows > maxRows) {
             throw InvitationError.invalid(null, "At most " + maxRows + " rows per call, got " + dataRows);
@@ -44,9 +48,9 @@ final class CsvInvitationRows {
         List<BulkRow> rows = new ArrayList<>(dataRows);
         for (int i = 1; i < records.size(); i++) {
             List<String> cells = records.get(i);
-            if (cells.size() != columns.size()) {
+            if (cells.size() != width) {
                 rows.add(BulkRow.unreadable(i, InvitationError.invalid(null,
-                    "Row has " + cells.size() + " cells, the header has " + columns.size())));
+                    "Row has " + cells.size() + " cells, the header has " + width)));
                 continue;
             }
             try {
@@ -62,6 +66,9 @@ final class CsvInvitationRows {
         Map<String, Integer> columns = new HashMap<>();
         for (int i = 0; i < names.size(); i++) {
             String raw = names.get(i).strip();
+            if (IGNORED_COLUMN.equalsIgnoreCase(raw)) {
+                continue;
+            }
             String name = COLUMNS.stream().filter(c -> c.equalsIgnoreCase(raw)).findFirst().orElseThrow(() ->
                 InvitationError.invalid(raw, "Unknown CSV column '" + raw + "'; allowed: " + COLUMNS));
             if (columns.put(name, i) != null) {

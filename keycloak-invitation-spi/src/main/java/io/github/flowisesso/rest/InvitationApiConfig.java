@@ -25,6 +25,10 @@ final class InvitationApiConfig {
     static final int BULK_BATCH_SIZE = 500;
     static final int LIST_DEFAULT_MAX = 100;
     static final int LIST_MAX = 1_000;
+    /** Counts for a page's tabs stop here: "1,000+" is all a tab needs, and it costs the same at any table size. */
+    static final int COUNT_LIMIT = 1_000;
+    /** Groups an options answer lists at most; a form cannot offer more as a list anyway. */
+    static final int OPTIONS_MAX_GROUPS = 1_000;
 
     private final int defaultExpiryHours;
     private final int retentionDays;

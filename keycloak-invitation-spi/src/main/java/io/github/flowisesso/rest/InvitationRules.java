@@ -67,6 +67,44 @@ final class InvitationRules {
             locale(in.locale()));
     }
 
+    /** What {@link #validate} would accept from this caller, for a form to offer (see the options endpoint). */
+    Map<String, Object> options() {
+        Map<String, Object> options = new java.util.LinkedHashMap<>();
+        options.put("loginTypes", java.util.Arrays.stream(LoginType.values()).map(Enum::name).toList());
+        options.put("identityProviders", enabledProviders().stream().map(idp -> {
+            Map<String, Object> one = new java.util.LinkedHashMap<>();
+            one.put("alias", idp.getAlias());
+            one.put("displayName", idp.getDisplayName() == null || idp.getDisplayName().isBlank() ? idp.getAlias() : idp.getDisplayName());
+            one.put("entra", io.github.flowisesso.entra.EntraClaims.isEntra(idp));
+            return one;
+        }).toList());
+        options.put("roles", flowise().map(client -> client.getRolesStream()
+            .filter(role -> auth.roles().canMapRole(role) && !InvitationGrants.grantsAdminRights(session, realm, role))
+            .map(RoleModel::getName).sorted().toList()).orElse(List.of()));
+        List<String> groups = new ArrayList<>();
+        realm.getTopLevelGroupsStream().forEach(group -> grantableGroups(group, groups));
+        options.put("groups", groups);
+        options.put("defaultExpiresInHours", config.defaultExpiryHours());
+        options.put("minExpiresInHours", InvitationApiConfig.MIN_EXPIRY_HOURS);
+        options.put("maxExpiresInHours", InvitationApiConfig.MAX_EXPIRY_HOURS);
+        options.put("defaultRedirectUri", redirectUri(null));
+        options.put("locales", realm.isInternationalizationEnabled() ? realm.getSupportedLocalesStream().sorted().toList() : List.of());
+        options.put("mayManage", auth.users().canManage());
+        options.put("mayTestSso", auth.realm().canViewIdentityProviders());
+        return options;
+    }
+
+    /** Depth first, as a tree reads; a realm with more groups than a list can show gets the first ones. */
+    private void grantableGroups(GroupModel group, List<String> into) {
+        if (into.size() >= InvitationApiConfig.OPTIONS_MAX_GROUPS) {
+            return;
+        }
+        if (auth.groups().canManageMembership(group) && !InvitationGrants.grantsAdminRights(session, realm, group)) {
+            into.add(KeycloakModelUtils.buildGroupPath(group));
+        }
+        group.getSubGroupsStream().forEach(child -> grantableGroups(child, into));
+    }
+
     static String email(String raw) {
         if (raw == null) {
             throw InvitationError.invalid(InvitationInput.EMAIL, "'email' is required");

@@ -64,14 +64,16 @@ public final class InvitationsResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response list(@QueryParam("status") String status, @QueryParam("email") String email,
-                         @QueryParam("first") String first, @QueryParam("max") String max) {
+                         @QueryParam("after") String after, @QueryParam("first") String first,
+                         @QueryParam("max") String max) {
         auth.users().requireView();
         return answer(() -> {
             InvitationStore.Filter filter = filter(status, email);
+            InvitationStore.Cursor cursor = cursor(after);
             int from = number("first", first, 0);
             int size = Math.min(number("max", max, InvitationApiConfig.LIST_DEFAULT_MAX), InvitationApiConfig.LIST_MAX);
             long now = Time.currentTimeMillis();
-            List<InvitationRepresentation> page = InvitationStore.of(session).list(realm.getId(), filter, now, from, size)
+            List<InvitationRepresentation> page = InvitationStore.of(session).list(realm.getId(), filter, now, cursor, from, size)
                 .stream().map(i -> InvitationRepresentation.of(i, now)).toList();
             return Response.ok(page).build();
         });
@@ -84,6 +86,40 @@ public final class InvitationsResource {
         auth.users().requireView();
         return answer(() -> Response.ok(InvitationStore.of(session)
             .count(realm.getId(), filter(status, email), Time.currentTimeMillis())).build());
+    }
+
+    /**
+     * The count of each status, for a page's tabs. Counting stops at {@value InvitationApiConfig#COUNT_LIMIT}: a
+     * status that has more says {@code "exact": false}, and its count is that limit.
+     */
+    @GET
+    @Path("counts")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response counts(@QueryParam("email") String email) {
+        auth.users().requireView();
+        return answer(() -> {
+            long now = Time.currentTimeMillis();
+            InvitationStore store = InvitationStore.of(session);
+            Map<String, Object> counts = new LinkedHashMap<>();
+            for (InvitationStatus status : InvitationStatus.values()) {
+                long upTo = store.countUpTo(realm.getId(), filter(status.name(), email), now, InvitationApiConfig.COUNT_LIMIT + 1);
+                counts.put(status.name(), Map.of("count", Math.min(upTo, InvitationApiConfig.COUNT_LIMIT),
+                    "exact", upTo <= InvitationApiConfig.COUNT_LIMIT));
+            }
+            return Response.ok(counts).build();
+        });
+    }
+
+    /**
+     * What this caller may put into an invitation: the realm's enabled identity providers, the Flowise roles and
+     * the groups they may hand out, the expiry bounds and the realm's locales. A form offers exactly these.
+     */
+    @GET
+    @Path("options")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response options() {
+        auth.users().requireView();
+        return answer(() -> Response.ok(new InvitationRules(session, realm, config, auth).options()).build());
     }
 
     @GET
@@ -112,14 +148,16 @@ public final class InvitationsResource {
 
     /**
      * Flowise's "Test Configuration" for an Entra ID provider: checks the saved settings, or candidate ones in the
-     * body ({@code tenantId, clientId, clientSecret, authorityHost}), without saving anything.
+     * body ({@code tenantId, clientId, clientSecret, authorityHost}), without saving anything. It reads and never
+     * writes, so the right to view identity providers is enough (invitation managers hold it; see the realm's
+     * {@code invitation-manager} role).
      */
     @POST
     @Path("sso/{alias}/test")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response testSsoConfiguration(@PathParam("alias") String alias, String body) {
-        auth.realm().requireManageIdentityProviders();
+        auth.realm().requireViewIdentityProviders();
         return answer(() -> {
             IdentityProviderModel idp = session.identityProviders().getByAlias(alias);
             if (idp == null) {
@@ -254,6 +292,22 @@ public final class InvitationsResource {
         return canonical != null
             ? new InvitationStore.Filter(wanted, canonical, true)
             : new InvitationStore.Filter(wanted, email.strip().toLowerCase(Locale.ROOT), false);
+    }
+
+    /** {@code after=<createdAt>:<id>}, both from the last row of the page before. */
+    private static InvitationStore.Cursor cursor(String after) {
+        if (after == null || after.isBlank()) {
+            return null;
+        }
+        int colon = after.indexOf(':');
+        try {
+            if (colon > 0 && colon < after.length() - 1 && after.length() <= 80) {
+                return new InvitationStore.Cursor(Long.parseLong(after.substring(0, colon)), after.substring(colon + 1));
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw InvitationError.invalid("after", "'after' must be <createdAt>:<id> of the last invitation of the page before");
     }
 
     private static int number(String name, String value, int byDefault) {

@@ -45,7 +45,7 @@ public final class Benchmarks {
         Path work = distribution.getParent().resolve("bench");
         Path logs = work.resolve("logs");
         Path output = Path.of(setting("bench.output", repoRoot.resolve("docs/benchmarks.md").toString()));
-        Set<String> only = Arrays.stream(setting("bench.only", "startup,memory,gate,create,scale,flowise").split(","))
+        Set<String> only = Arrays.stream(setting("bench.only", "startup,memory,gate,create,scale,page,flowise").split(","))
             .map(String::trim).collect(Collectors.toSet());
 
         Report report = new Report();
@@ -69,7 +69,7 @@ public final class Benchmarks {
                     setting("bench.memory.logins", 1_000), Boolean.parseBoolean(setting("bench.memory.noiseRun", "true")));
                 timings.add("memory: " + seconds(t));
             }
-            if (only.contains("gate") || only.contains("create") || only.contains("scale")) {
+            if (only.contains("gate") || only.contains("create") || only.contains("scale") || only.contains("page")) {
                 pg.createDatabase("bench_main");
                 if (Boolean.getBoolean("bench.pg.logStatements")) { // diagnosis: every statement's duration in postgres.log
                     try (var db = pg.connect("postgres"); var sql = db.createStatement()) {
@@ -101,6 +101,14 @@ public final class Benchmarks {
                             setting("bench.scale.rounds", 100), setting("bench.scale.jdbc.rounds", 2000),
                             Duration.ofSeconds(setting("bench.scale.budget.seconds", 120)));
                         timings.add("lookups at scale: " + seconds(t));
+                    }
+                    if (only.contains("page")) {
+                        t = System.nanoTime();
+                        InvitationsPageBenchmark.run(server, pg.url("bench_main"), report,
+                            Arrays.stream(setting("bench.page.levels", "10000,1000000").split(",")).map(String::trim).map(Integer::valueOf).toList(),
+                            setting("bench.page.rounds", 60), setting("bench.page.renders", 10),
+                            Duration.ofSeconds(setting("bench.page.budget.seconds", 120)));
+                        timings.add("invitations page at scale: " + seconds(t));
                     }
                 }
             }

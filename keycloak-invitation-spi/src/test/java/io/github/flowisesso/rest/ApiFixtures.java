@@ -109,26 +109,8 @@ final class ApiFixtures {
         }
     }
 
-    /** A group path such as {@code /workspaces/research}, parents included. */
-    static synchronized String ensureGroup(TestEnvironment env, String path) {
-        RealmResource realm = env.realm();
-        String parentId = null;
-        StringBuilder prefix = new StringBuilder();
-        for (String name : Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList()) {
-            prefix.append('/').append(name);
-            String id;
-            try {
-                id = realm.getGroupByPath(prefix.toString()).getId();
-            } catch (jakarta.ws.rs.NotFoundException missing) {
-                GroupRepresentation group = new GroupRepresentation();
-                group.setName(name);
-                try (Response response = parentId == null ? realm.groups().add(group) : realm.groups().group(parentId).subGroup(group)) {
-                    id = CreatedResponseUtil.getCreatedId(response);
-                }
-            }
-            parentId = id;
-        }
-        return path;
+    static String ensureGroup(TestEnvironment env, String path) {
+        return io.github.flowisesso.testsupport.Accounts.ensureGroup(env, path);
     }
 
     /** A user of {@code realm} with these roles of its realm-management client; made once, password {@link #PASSWORD}. */

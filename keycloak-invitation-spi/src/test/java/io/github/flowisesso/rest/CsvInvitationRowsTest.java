@@ -32,6 +32,30 @@ class CsvInvitationRowsTest {
     }
 
     @Nested
+    class GivenTheFailedRowsFileOfTheInvitationsPage {
+
+        @Test
+        void itsErrorColumnIsIgnoredSoTheFixedFileUploadsAsIs() {
+            List<BulkRow> rows = CsvInvitationRows.parse("email,loginType,error\n"
+                + "ada@example.com,PASSWORD,\"'email' was taken, fixed now\"\n", 10);
+
+            assertThat(rows).singleElement().satisfies(row -> {
+                assertThat(row.error()).isNull();
+                assertThat(row.input().email()).isEqualTo("ada@example.com");
+                assertThat(row.input().loginType()).isEqualTo("PASSWORD");
+            });
+        }
+
+        @Test
+        void aRowStillNeedsACellForEveryHeaderColumnIncludingTheIgnoredOne() {
+            List<BulkRow> rows = CsvInvitationRows.parse("email,loginType,error\nada@example.com,PASSWORD\n", 10);
+
+            assertThat(rows).singleElement().satisfies(row ->
+                assertThat(row.error().getMessage()).isEqualTo("Row has 2 cells, the header has 3"));
+        }
+    }
+
+    @Nested
     class GivenALargeOrHostileBody {
 
         @Test

@@ -50,7 +50,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.keycloak.admin.client.CreatedResponseUtil;
 import org.keycloak.representations.idm.AdminEventRepresentation;
-import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
 @ExtendWith(KeycloakExtension.class)
@@ -63,10 +62,7 @@ class InvitationAdminApiIT {
 
     @BeforeAll
     static void mailAndRealms(TestEnvironment env) {
-        mailbox = new Mailbox();
-        RealmRepresentation smtp = new RealmRepresentation();
-        smtp.setSmtpServer(mailbox.smtpSettings());
-        env.realm().update(smtp);
+        mailbox = Mailbox.forTheRealm(env);
         ApiFixtures.ensureRealms(env);
         ApiFixtures.ensureGroup(env, "/workspaces/research");
     }

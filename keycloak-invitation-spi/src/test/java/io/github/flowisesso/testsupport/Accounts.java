@@ -40,4 +40,31 @@ public final class Accounts {
         credential.setTemporary(false);
         env.realm().users().get(userId).resetPassword(credential);
     }
+
+    /** A group path such as {@code /workspaces/research}, parents included. */
+    public static synchronized String ensureGroup(TestEnvironment env, String path) {
+        org.keycloak.admin.client.resource.RealmResource realm = env.realm();
+        String parentId = null;
+        StringBuilder prefix = new StringBuilder();
+        for (String name : java.util.Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList()) {
+            prefix.append('/').append(name);
+            String id;
+            try {
+                id = realm.getGroupByPath(prefix.toString()).getId();
+            } catch (jakarta.ws.rs.NotFoundException missing) {
+                org.keycloak.representations.idm.GroupRepresentation group = new org.keycloak.representations.idm.GroupRepresentation();
+                group.setName(name);
+                try (Response response = parentId == null ? realm.groups().add(group) : realm.groups().group(parentId).subGroup(group)) {
+                    id = org.keycloak.admin.client.CreatedResponseUtil.getCreatedId(response);
+                }
+            }
+            parentId = id;
+        }
+        return path;
+    }
+
+    /** Gives an account a realm role of the flowise realm. */
+    public static void grantRealmRole(TestEnvironment env, String userId, String role) {
+        env.realm().users().get(userId).roles().realmLevel().add(List.of(env.realm().roles().get(role).toRepresentation()));
+    }
 }

@@ -51,6 +51,19 @@ public final class Chromium implements AutoCloseable {
         return driver;
     }
 
+    /** Lets the page download files, into a new folder under {@code target/downloads}; returns that folder. */
+    public Path allowDownloads() {
+        try {
+            Path dir = Files.createDirectories(screenshots.getParent().resolve("downloads"));
+            Path mine = Files.createTempDirectory(dir, "chromium-");
+            driver.executeCdpCommand("Browser.setDownloadBehavior",
+                java.util.Map.of("behavior", "allow", "downloadPath", mine.toAbsolutePath().toString()));
+            return mine;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public Path screenshot(String name) {
         try {
             Files.createDirectories(screenshots);

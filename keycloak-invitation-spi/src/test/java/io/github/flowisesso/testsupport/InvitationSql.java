@@ -131,11 +131,14 @@ public final class InvitationSql implements AutoCloseable {
         filters.put("status PENDING + exact email", new InvitationStore.Filter(InvitationStatus.PENDING, "someone@example.com", true));
         filters.put("status PENDING + email substring", new InvitationStore.Filter(InvitationStatus.PENDING, "someone", false));
         filters.forEach((name, filter) -> {
-            operations.put("list newest first, " + name, s -> s.list(realm, filter, now, 0, 100));
+            operations.put("list newest first, " + name, s -> s.list(realm, filter, now, null, 0, 100));
+            operations.put("list newest first after a cursor, " + name,
+                s -> s.list(realm, filter, now, new InvitationStore.Cursor(now, id), 0, 100));
             operations.put("count, " + name, s -> s.count(realm, filter, now));
+            operations.put("count up to 1,000, " + name, s -> s.countUpTo(realm, filter, now, 1_001));
         });
-        operations.put("list newest first, no filter, second page", s -> s.list(realm, filters.get("no filter"), now, 100, 100));
-        operations.put("list newest first, email substring, second page", s -> s.list(realm, filters.get("email substring"), now, 100, 100));
+        operations.put("list newest first, no filter, second page", s -> s.list(realm, filters.get("no filter"), now, null, 100, 100));
+        operations.put("list newest first, email substring, second page", s -> s.list(realm, filters.get("email substring"), now, null, 100, 100));
         operations.put("add + refresh + discard (persist, em.refresh, em.remove)", s -> {
             InvitationEntity invitation = sample(realm, now);
             s.add(invitation);

@@ -26,6 +26,15 @@ public final class Mailbox implements AutoCloseable {
         server.start();
     }
 
+    /** A new mailbox that the flowise realm of this server now sends its mail to. */
+    public static Mailbox forTheRealm(TestEnvironment env) {
+        Mailbox mailbox = new Mailbox();
+        org.keycloak.representations.idm.RealmRepresentation smtp = new org.keycloak.representations.idm.RealmRepresentation();
+        smtp.setSmtpServer(mailbox.smtpSettings());
+        env.realm().update(smtp);
+        return mailbox;
+    }
+
     /** A received message, decoded: subject, plain-text part, HTML part. */
     public record Mail(String to, String subject, String text, String html) {
     }
