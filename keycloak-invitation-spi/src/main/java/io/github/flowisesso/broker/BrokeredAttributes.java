@@ -16,7 +16,7 @@ import org.keycloak.userprofile.Attributes;
 /**
  * What of the identity provider's profile a newly enrolled account keeps: the brokered attributes that the realm's
  * user profile accepts (its validators, as for Keycloak's own "review profile" step). An attribute that fails (a name
- * with characters the profile forbids, say) is dropped and logged; it never blocks the enrolment, which the
+ * with characters the profile forbids, say) is dropped and logged; it never blocks the enrollment, which the
  * invitation, not the provider's profile data, decides.
  */
 final class BrokeredAttributes {
@@ -48,7 +48,7 @@ final class BrokeredAttributes {
             }
         }
         if (!dropped.isEmpty()) {
-            LOG.warnf("Enrolment of user %s: brokered attributes %s fail the realm's user profile and were not stored",
+            LOG.warnf("Enrollment of user %s: brokered attributes %s fail the realm's user profile and were not stored",
                 user.getId(), dropped);
         }
         return kept;

@@ -1,5 +1,7 @@
 package io.github.flowisesso.broker;
 
+import io.github.flowisesso.invitation.EventDetails;
+import io.github.flowisesso.invitation.Labels;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
@@ -11,12 +13,12 @@ import org.keycloak.models.RealmModel;
 final class GateRefusal {
 
     static final String EVENT_ERROR = "invitation_required";
-    static final String REASON = "reason";
-    static final String INVITATION_ID = "invitation_id";
+    static final String REASON = EventDetails.REASON;
+    static final String INVITATION_ID = EventDetails.INVITATION_ID;
 
     static final String MESSAGE_NOT_INVITED = "invitationNotInvited";
-    static final String MESSAGE_ACCOUNT_EXISTS = "invitationAccountExists";
-    static final String MESSAGE_NO_LONGER_VALID = "invitationNoLongerValid";
+    static final String MESSAGE_ACCOUNT_EXISTS = EventDetails.MESSAGE_ACCOUNT_EXISTS;
+    static final String MESSAGE_NO_LONGER_VALID = EventDetails.MESSAGE_NO_LONGER_VALID;
 
     private GateRefusal() {
     }
@@ -37,9 +39,7 @@ final class GateRefusal {
             .detail(INVITATION_ID, invitationId)
             .removeDetail(Details.AUTH_METHOD)
             .error(EVENT_ERROR);
-        String realmName = realm.getDisplayName() == null || realm.getDisplayName().isBlank()
-            ? realm.getName() : realm.getDisplayName();
-        Response page = context.form().setError(message, realmName).createErrorPage(Response.Status.FORBIDDEN);
+        Response page = context.form().setError(message, Labels.realm(realm)).createErrorPage(Response.Status.FORBIDDEN);
         context.failureChallenge(AuthenticationFlowError.ACCESS_DENIED, page);
     }
 }

@@ -1,10 +1,12 @@
 package io.github.flowisesso.broker;
 
 import io.github.flowisesso.entra.EntraClaims;
-import io.github.flowisesso.invitation.Enrolment;
+import io.github.flowisesso.entra.EntraIdentity;
+import io.github.flowisesso.invitation.Enrollment;
 import io.github.flowisesso.invitation.InvitationEntity;
 import io.github.flowisesso.invitation.InvitationStore;
 import io.github.flowisesso.invitation.LoginType;
+import io.github.flowisesso.invitation.SsoClaim;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,7 +18,9 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
 /**
- * The single place that decides whether a brokered identity matches an invitation. Email is only trusted when
+ * The gate's decision: whether a brokered identity matches an invitation, and if not, why. The condition an
+ * invitation must meet is {@link io.github.flowisesso.invitation.SsoClaim} (also the SQL of the one-statement claim);
+ * claiming and creating the account is {@link io.github.flowisesso.invitation.Enrollment}. Email is only trusted when
  * the identity provider vouches for it (Entra ID: {@code xms_edov}, or a domain verified in the tenant), and only the
  * {@code email} of the validated ID token: {@code upn} and {@code preferred_username} never count, nor an address
  * edited in a form of the flow.
@@ -36,15 +40,14 @@ final class InvitationMatcher {
     }
 
     /**
-     * An enrolment whose account was created but never linked (the browser stopped between first-broker-login and
+     * An enrollment whose account was created but never linked (the browser stopped between first-broker-login and
      * Keycloak's linking request). Only the very same Entra object of the same tenant may pick it up again.
      */
     private static Optional<MatchResult> resumable(KeycloakSession session, RealmModel realm, BrokeredIdentityContext identity,
                                                    Map<String, Object> claims, List<InvitationEntity> accepted) {
         IdentityProviderModel idp = identity.getIdpConfig();
-        Object oid = claims.get("oid");
-        Object tid = claims.get("tid");
-        if (!EntraClaims.isEntra(idp) || oid == null || tid == null) {
+        Optional<EntraIdentity> presented = EntraIdentity.of(claims);
+        if (!EntraClaims.isEntra(idp) || presented.isEmpty()) {
             return Optional.empty();
         }
         for (InvitationEntity invitation : accepted) {
@@ -53,8 +56,7 @@ final class InvitationMatcher {
                 continue;
             }
             UserModel user = session.users().getUserById(realm, invitation.getAcceptedUserId());
-            if (user != null && oid.equals(user.getFirstAttribute(EntraClaims.OBJECT_ID_ATTRIBUTE))
-                    && tid.equals(user.getFirstAttribute(EntraClaims.TENANT_ATTRIBUTE))
+            if (user != null && EntraIdentity.of(user).equals(presented)
                     && session.users().getFederatedIdentity(realm, user, idp.getAlias()) == null) {
                 return Optional.of(MatchResult.resume(invitation, user));
             }
@@ -67,7 +69,7 @@ final class InvitationMatcher {
      * passes the token checks ({@link #match} tells the reason when this is empty). No database access.
      */
     static Optional<String> trustedEmail(BrokeredIdentityContext identity) {
-        return Optional.ofNullable(checkToken(identity.getIdpConfig(), EntraClaims.of(identity)).email());
+        return Optional.ofNullable(checkToken(identity).email());
     }
 
     /**
@@ -76,19 +78,29 @@ final class InvitationMatcher {
      * by email.
      */
     static MatchResult admit(KeycloakSession session, RealmModel realm, BrokeredIdentityContext identity) {
-        MatchResult match = match(session, realm, identity);
-        if (match.isMatched() && !match.isResumption() && Enrolment.accountExists(session, realm, match.invitation().getEmail())) {
+        return admit(session, realm, identity, checkToken(identity));
+    }
+
+    /** {@link #admit(KeycloakSession, RealmModel, BrokeredIdentityContext)} with the token already checked. */
+    static MatchResult admit(KeycloakSession session, RealmModel realm, BrokeredIdentityContext identity, TokenCheck token) {
+        MatchResult match = match(session, realm, identity, token);
+        if (match.isMatched() && !match.isResumption() && Enrollment.accountExists(session, realm, match.invitation().getEmail())) {
             return MatchResult.refused(ACCOUNT_EXISTS, match.invitation());
         }
         return match;
     }
 
     /** What the validated ID token alone says: the address to match on, or the reason there is none. */
-    private record TokenCheck(String email, String refusal) {
+    record TokenCheck(String email, String refusal) {
+    }
+
+    /** The token checks, once per callback: the gate's fast path and its slow path share the result. */
+    static TokenCheck checkToken(BrokeredIdentityContext identity) {
+        return checkToken(identity.getIdpConfig(), EntraClaims.of(identity));
     }
 
     private static TokenCheck checkToken(IdentityProviderModel idp, Map<String, Object> claims) {
-        if (EntraClaims.isEntra(idp) && !EntraClaims.isFromConfiguredTenant(idp, claims)) {
+        if (EntraClaims.isEntra(idp) && !EntraIdentity.isFromConfiguredTenant(idp, claims)) {
             return new TokenCheck(null, WRONG_TENANT);
         }
         Optional<String> email = EntraClaims.email(claims);
@@ -102,10 +114,9 @@ final class InvitationMatcher {
     }
 
     /** {@link #admit} without its account check, for a caller that has just made it. */
-    static MatchResult match(KeycloakSession session, RealmModel realm, BrokeredIdentityContext identity) {
+    static MatchResult match(KeycloakSession session, RealmModel realm, BrokeredIdentityContext identity, TokenCheck token) {
         IdentityProviderModel idp = identity.getIdpConfig();
         Map<String, Object> claims = EntraClaims.of(identity);
-        TokenCheck token = checkToken(idp, claims);
         if (token.email() == null) {
             return MatchResult.refused(token.refusal());
         }
@@ -120,7 +131,7 @@ final class InvitationMatcher {
                 .orElseGet(() -> MatchResult.refused(pending.isEmpty() ? NOT_INVITED : EXPIRED));
         }
         return live.stream()
-            .filter(i -> i.getLoginType() == LoginType.SSO && idp.getAlias().equals(i.getIdentityProvider()))
+            .filter(i -> SsoClaim.admits(i, idp.getAlias(), now))
             .findFirst()
             .map(MatchResult::matched)
             .orElseGet(() -> MatchResult.refused(

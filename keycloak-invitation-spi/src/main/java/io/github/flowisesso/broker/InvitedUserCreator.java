@@ -1,7 +1,7 @@
 package io.github.flowisesso.broker;
 
 import io.github.flowisesso.entra.EntraClaims;
-import io.github.flowisesso.invitation.Enrolment;
+import io.github.flowisesso.invitation.Enrollment;
 import io.github.flowisesso.invitation.InvitationEntity;
 import io.github.flowisesso.invitation.InvitationGrants;
 import java.util.List;
@@ -41,10 +41,11 @@ final class InvitedUserCreator extends AbstractIdpAuthenticator {
                                     BrokeredIdentityContext brokerContext) {
         KeycloakSession session = context.getSession();
         RealmModel realm = context.getRealm();
-        Optional<String> email = InvitationMatcher.trustedEmail(brokerContext);
-        boolean noAccount = email.isPresent() && !Enrolment.accountExists(session, realm, email.get());
+        InvitationMatcher.TokenCheck token = InvitationMatcher.checkToken(brokerContext);
+        Optional<String> email = Optional.ofNullable(token.email());
+        boolean noAccount = email.isPresent() && !Enrollment.accountExists(session, realm, email.get());
         if (noAccount) {
-            Optional<Enrolment.Enrolled> enrolled = Enrolment.claimOpenAndCreate(session, realm, email.get(),
+            Optional<Enrollment.Enrolled> enrolled = Enrollment.claimOpenAndCreate(session, realm, email.get(),
                 brokerContext.getIdpConfig().getAlias());
             if (enrolled.isPresent()) {
                 enrolled(context, serializedCtx, enrolled.get().invitation(), enrolled.get().user());
@@ -53,8 +54,8 @@ final class InvitedUserCreator extends AbstractIdpAuthenticator {
         }
 
         // The address was just found free of accounts: no need for admit to look again.
-        MatchResult match = noAccount ? InvitationMatcher.match(session, realm, brokerContext)
-            : InvitationMatcher.admit(session, realm, brokerContext);
+        MatchResult match = noAccount ? InvitationMatcher.match(session, realm, brokerContext, token)
+            : InvitationMatcher.admit(session, realm, brokerContext, token);
         if (!match.isMatched()) {
             GateRefusal.refuse(context, EntraClaims.tokenEmail(brokerContext), match);
             return;
@@ -63,14 +64,14 @@ final class InvitedUserCreator extends AbstractIdpAuthenticator {
             // This identity's own account, created before its browser stopped: Keycloak links it after the flow.
             context.getEvent().clone().event(EventType.IDENTITY_PROVIDER_FIRST_LOGIN)
                 .user(match.resumable()).detail(GateRefusal.INVITATION_ID, match.invitationId())
-                .detail(GateRefusal.REASON, "enrolment_resumed").success();
+                .detail(GateRefusal.REASON, "enrollment_resumed").success();
             context.setUser(match.resumable());
             context.success();
             return;
         }
         InvitationEntity invitation = match.invitation();
         // The invited, canonical address is the username: stable and unique, unlike Entra's preferred_username.
-        Optional<UserModel> created = Enrolment.claimAndCreate(session, realm, invitation.getId(), invitation.getEmail());
+        Optional<UserModel> created = Enrollment.claimAndCreate(session, realm, invitation.getId(), invitation.getEmail());
         if (created.isEmpty()) {
             GateRefusal.refuse(context, EntraClaims.tokenEmail(brokerContext), NO_LONGER_VALID, invitation.getId(), GateRefusal.MESSAGE_NO_LONGER_VALID);
             return;
@@ -86,7 +87,7 @@ final class InvitedUserCreator extends AbstractIdpAuthenticator {
         }
         InvitationGrants.apply(context.getSession(), context.getRealm(), user, invitation);
         // Keycloak records IDENTITY_PROVIDER_FIRST_LOGIN itself when this flow succeeds; the invitation rides on
-        // that event rather than on a second event of the same type (one insert less per enrolment).
+        // that event rather than on a second event of the same type (one insert less per enrollment).
         context.getEvent()
             .user(user)
             .detail(GateRefusal.INVITATION_ID, invitation.getId())

@@ -1,5 +1,6 @@
 package io.github.flowisesso.email;
 
+import io.github.flowisesso.invitation.Labels;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -39,8 +40,7 @@ public final class InvitationEmail {
     public static void send(KeycloakSession session, RealmModel realm, Content content) throws EmailException {
         String locale = content.locale() != null ? content.locale() : realm.getDefaultLocale();
         UserModel invitee = new InviteeUser(session, realm, content.email(), content.firstName(), content.lastName(), locale);
-        String realmName = realm.getDisplayName() != null && !realm.getDisplayName().isBlank()
-            ? realm.getDisplayName() : realm.getName();
+        String realmName = Labels.realm(realm);
 
         Map<String, Object> attributes = new HashMap<>();
         attributes.put("link", content.link());

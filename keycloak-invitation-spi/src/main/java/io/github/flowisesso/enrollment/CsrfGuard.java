@@ -2,10 +2,6 @@ package io.github.flowisesso.enrollment;
 
 import io.github.flowisesso.invitation.InvitationTokens;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.Base64;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.urls.UrlType;
 
@@ -17,15 +13,7 @@ final class CsrfGuard {
 
     static final String COOKIE = "FLOWISE_INVITATION_CSRF";
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private CsrfGuard() {
-    }
-
-    static String newToken() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /**
@@ -34,12 +22,11 @@ final class CsrfGuard {
      * it), else a new one.
      */
     static String forPage(String cookie) {
-        return InvitationTokens.isWellFormed(cookie) ? cookie : newToken();
+        return InvitationTokens.isWellFormed(cookie) ? cookie : InvitationTokens.newToken();
     }
 
     static boolean matches(String cookie, String form) {
-        return cookie != null && form != null && !cookie.isEmpty()
-            && MessageDigest.isEqual(cookie.getBytes(StandardCharsets.US_ASCII), form.getBytes(StandardCharsets.US_ASCII));
+        return InvitationTokens.sameValue(cookie, form);
     }
 
     /**

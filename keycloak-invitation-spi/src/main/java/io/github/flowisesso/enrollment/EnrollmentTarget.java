@@ -1,7 +1,7 @@
 package io.github.flowisesso.enrollment;
 
 import io.github.flowisesso.invitation.InvitationEntity;
-import io.github.flowisesso.invitation.InvitationGrants;
+import io.github.flowisesso.invitation.FlowiseClient;
 import jakarta.ws.rs.core.UriBuilder;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -10,7 +10,6 @@ import java.util.Optional;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.protocol.oidc.utils.RedirectUtils;
 import org.keycloak.services.Urls;
 import org.keycloak.urls.UrlType;
 
@@ -25,7 +24,6 @@ import org.keycloak.urls.UrlType;
  */
 final class EnrollmentTarget {
 
-    static final String FLOWISE_URL_ATTRIBUTE = "flowiseUrl";
     /** The relying party's login initiation endpoint; must itself be one of the client's redirect URIs. */
     static final String INITIATE_LOGIN_URI_ATTRIBUTE = "initiate.login.uri";
 
@@ -33,7 +31,7 @@ final class EnrollmentTarget {
     }
 
     static ClientModel flowise(RealmModel realm) {
-        return realm.getClientByClientId(InvitationGrants.FLOWISE_CLIENT_ID);
+        return FlowiseClient.of(realm).orElse(null);
     }
 
     static Optional<String> of(KeycloakSession session, RealmModel realm, InvitationEntity invitation) {
@@ -41,9 +39,8 @@ final class EnrollmentTarget {
         if (client == null) {
             return Optional.empty();
         }
-        String wanted = invitation.getRedirectUri() != null ? invitation.getRedirectUri() : defaultTarget(realm);
-        // Checked again at use: the client's registered URIs may have changed since the invitation was made.
-        return Optional.ofNullable(RedirectUtils.verifyRedirectUri(session, wanted, client));
+        String wanted = invitation.getRedirectUri() != null ? invitation.getRedirectUri() : FlowiseClient.defaultTarget(realm);
+        return FlowiseClient.verify(session, client, wanted);
     }
 
     /**
@@ -54,7 +51,7 @@ final class EnrollmentTarget {
     static Optional<URI> initiateLogin(KeycloakSession session, RealmModel realm, String target, String loginHint, String idpHint) {
         ClientModel client = flowise(realm);
         String initiate = client == null ? null : client.getAttribute(INITIATE_LOGIN_URI_ATTRIBUTE);
-        if (initiate == null || initiate.isBlank() || RedirectUtils.verifyRedirectUri(session, initiate, client) == null) {
+        if (initiate == null || initiate.isBlank() || FlowiseClient.verify(session, client, initiate).isEmpty()) {
             return Optional.empty();
         }
         URI frontend = session.getContext().getUri(UrlType.FRONTEND).getBaseUri();
@@ -69,10 +66,5 @@ final class EnrollmentTarget {
             uri.queryParam("auth_request_params", "kc_idp_hint=" + URLEncoder.encode(idpHint, StandardCharsets.UTF_8));
         }
         return Optional.of(uri.build());
-    }
-
-    private static String defaultTarget(RealmModel realm) {
-        String flowise = realm.getAttribute(FLOWISE_URL_ATTRIBUTE);
-        return flowise == null ? null : (flowise.endsWith("/") ? flowise : flowise + "/");
     }
 }

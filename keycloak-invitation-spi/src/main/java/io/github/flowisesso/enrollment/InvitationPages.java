@@ -1,5 +1,7 @@
 package io.github.flowisesso.enrollment;
 
+import io.github.flowisesso.invitation.EventDetails;
+import io.github.flowisesso.invitation.Labels;
 import io.github.flowisesso.invitation.InvitationEntity;
 import io.github.flowisesso.invitation.LoginType;
 import jakarta.ws.rs.core.NewCookie;
@@ -17,10 +19,10 @@ import org.keycloak.urls.UrlType;
 /** The pages an invitee sees, from the realm's login theme; none may be cached or leak the link as referrer. */
 final class InvitationPages {
 
-    static final String REASON = "reason";
-    static final String INVITATION_ID = "invitation_id";
-    static final String MESSAGE_NO_LONGER_VALID = "invitationNoLongerValid";
-    static final String MESSAGE_ACCOUNT_EXISTS = "invitationAccountExists";
+    static final String REASON = EventDetails.REASON;
+    static final String INVITATION_ID = EventDetails.INVITATION_ID;
+    static final String MESSAGE_NO_LONGER_VALID = EventDetails.MESSAGE_NO_LONGER_VALID;
+    static final String MESSAGE_ACCOUNT_EXISTS = EventDetails.MESSAGE_ACCOUNT_EXISTS;
     static final String MESSAGE_STALE_PAGE = "invitationStalePage";
 
     private final KeycloakSession session;
@@ -110,7 +112,7 @@ final class InvitationPages {
     }
 
     private String realmName() {
-        return realm.getDisplayName() == null || realm.getDisplayName().isBlank() ? realm.getName() : realm.getDisplayName();
+        return Labels.realm(realm);
     }
 
     private String idpDisplayName(InvitationEntity invitation) {
@@ -118,6 +120,6 @@ final class InvitationPages {
             return "";
         }
         IdentityProviderModel idp = session.identityProviders().getByAlias(invitation.getIdentityProvider());
-        return idp == null || idp.getDisplayName() == null ? "Microsoft" : idp.getDisplayName();
+        return idp == null ? invitation.getIdentityProvider() : Labels.identityProvider(idp);
     }
 }

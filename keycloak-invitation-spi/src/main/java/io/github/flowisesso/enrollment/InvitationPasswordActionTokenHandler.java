@@ -1,9 +1,8 @@
 package io.github.flowisesso.enrollment;
 
+import io.github.flowisesso.invitation.FlowiseClient;
 import io.github.flowisesso.invitation.InvitationTokens;
 import jakarta.ws.rs.core.Cookie;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import org.keycloak.TokenVerifier;
 import org.keycloak.authentication.actiontoken.AbstractActionTokenHandler;
 import org.keycloak.authentication.actiontoken.ActionTokenContext;
@@ -12,7 +11,6 @@ import org.keycloak.events.Errors;
 import org.keycloak.events.EventType;
 import org.keycloak.models.UserModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
-import org.keycloak.protocol.oidc.utils.RedirectUtils;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.messages.Messages;
 import org.keycloak.sessions.AuthenticationSessionModel;
@@ -35,17 +33,15 @@ public final class InvitationPasswordActionTokenHandler extends AbstractActionTo
     public TokenVerifier.Predicate<? super InvitationPasswordActionToken>[] getVerifiers(
             ActionTokenContext<InvitationPasswordActionToken> tokenContext) {
         return TokenUtils.predicates(
-            TokenUtils.checkThat(t -> RedirectUtils.verifyRedirectUri(tokenContext.getSession(), t.getRedirectUri(),
-                tokenContext.getAuthenticationSession().getClient()) != null, Errors.INVALID_REDIRECT_URI, Messages.INVALID_REDIRECT_URI),
+            TokenUtils.checkThat(t -> FlowiseClient.verify(tokenContext.getSession(), tokenContext.getAuthenticationSession().getClient(),
+                t.getRedirectUri()).isPresent(), Errors.INVALID_REDIRECT_URI, Messages.INVALID_REDIRECT_URI),
             TokenUtils.checkThat(t -> boundToThisBrowser(t, tokenContext), Errors.NOT_ALLOWED, Messages.INVALID_CODE),
             verifyEmail(tokenContext));
     }
 
     private static boolean boundToThisBrowser(InvitationPasswordActionToken token, ActionTokenContext<InvitationPasswordActionToken> context) {
         Cookie cookie = context.getRequest().getHttpHeaders().getCookies().get(InvitationPasswordActionToken.BINDING_COOKIE);
-        return cookie != null && token.getBindingHash() != null
-            && MessageDigest.isEqual(InvitationTokens.hash(cookie.getValue()).getBytes(StandardCharsets.US_ASCII),
-                token.getBindingHash().getBytes(StandardCharsets.US_ASCII));
+        return cookie != null && InvitationTokens.sameValue(InvitationTokens.hash(cookie.getValue()), token.getBindingHash());
     }
 
     @Override
@@ -58,7 +54,8 @@ public final class InvitationPasswordActionTokenHandler extends AbstractActionTo
     @Override
     public Response handleToken(InvitationPasswordActionToken token, ActionTokenContext<InvitationPasswordActionToken> tokenContext) {
         AuthenticationSessionModel authSession = tokenContext.getAuthenticationSession();
-        String redirectUri = RedirectUtils.verifyRedirectUri(tokenContext.getSession(), token.getRedirectUri(), authSession.getClient());
+        String redirectUri = FlowiseClient.verify(tokenContext.getSession(), authSession.getClient(), token.getRedirectUri())
+            .orElseThrow(() -> new IllegalStateException("verified when the token was checked"));
         authSession.setRedirectUri(redirectUri);
         authSession.setClientNote(OIDCLoginProtocol.REDIRECT_URI_PARAM, redirectUri);
         // With Flowise's relying party named on the client, Keycloak ends at its login initiation without a code

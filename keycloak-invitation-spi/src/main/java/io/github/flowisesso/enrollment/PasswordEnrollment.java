@@ -1,7 +1,8 @@
 package io.github.flowisesso.enrollment;
 
-import io.github.flowisesso.invitation.Enrolment;
+import io.github.flowisesso.invitation.Enrollment;
 import io.github.flowisesso.invitation.InvitationEntity;
+import io.github.flowisesso.invitation.FlowiseClient;
 import io.github.flowisesso.invitation.InvitationGrants;
 import io.github.flowisesso.invitation.InvitationTokens;
 import jakarta.ws.rs.core.NewCookie;
@@ -42,10 +43,10 @@ final class PasswordEnrollment {
         if (target == null) {
             return pages.noLongerValid(LinkRefusal.REDIRECT_NOT_ALLOWED, invitation.getId());
         }
-        if (Enrolment.accountExists(session, realm, invitation.getEmail())) {
+        if (Enrollment.accountExists(session, realm, invitation.getEmail())) {
             return pages.accountExists(invitation.getId());
         }
-        Optional<UserModel> created = Enrolment.claimByLinkAndCreate(session, realm, invitation.getId(),
+        Optional<UserModel> created = Enrollment.claimByLinkAndCreate(session, realm, invitation.getId(),
             InvitationTokens.hash(linkToken), invitation.getEmail());
         if (created.isEmpty()) {
             return pages.noLongerValid(LinkRefusal.ALREADY_CONSUMED, invitation.getId());
@@ -56,7 +57,7 @@ final class PasswordEnrollment {
         user.setEmailVerified(invitation.isEmailed());
         new EventBuilder(realm, session, session.getContext().getConnection())
             .event(EventType.REGISTER)
-            .client(InvitationGrants.FLOWISE_CLIENT_ID)
+            .client(FlowiseClient.CLIENT_ID)
             .user(user)
             .detail(Details.EMAIL, invitation.getEmail())
             .detail(Details.REGISTER_METHOD, "invitation")
@@ -65,14 +66,14 @@ final class PasswordEnrollment {
 
         // Used at once by the redirect below; bound to this browser by a cookie, so a copied URL is worthless.
         int expiresAt = Time.currentTime() + Math.min(HAND_OVER_SECONDS, realm.getActionTokenGeneratedByUserLifespan());
-        String binding = CsrfGuard.newToken();
+        String binding = InvitationTokens.newToken();
         InvitationPasswordActionToken token = new InvitationPasswordActionToken(user.getId(), invitation.getEmail(),
-            InvitationGrants.FLOWISE_CLIENT_ID, target, InvitationTokens.hash(binding), expiresAt);
+            FlowiseClient.CLIENT_ID, target, InvitationTokens.hash(binding), expiresAt);
         var frontend = session.getContext().getUri(UrlType.FRONTEND);
         // Keycloak's own action-token endpoint; a fresh authentication session is started for the flowise client.
         java.net.URI link = Urls.loginActionsBase(frontend.getBaseUri()).path("action-token")
             .queryParam("key", token.serialize(session, realm, frontend))
-            .queryParam("client_id", InvitationGrants.FLOWISE_CLIENT_ID)
+            .queryParam("client_id", FlowiseClient.CLIENT_ID)
             .build(realm.getName());
         NewCookie cookie = new NewCookie.Builder(InvitationPasswordActionToken.BINDING_COOKIE)
             .value(binding)

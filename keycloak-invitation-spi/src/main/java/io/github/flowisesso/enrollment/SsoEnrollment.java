@@ -1,13 +1,10 @@
 package io.github.flowisesso.enrollment;
 
+import io.github.flowisesso.invitation.InvitationTokens;
 import io.github.flowisesso.invitation.InvitationEntity;
-import io.github.flowisesso.invitation.InvitationGrants;
+import io.github.flowisesso.invitation.FlowiseClient;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.urls.UrlType;
@@ -42,28 +39,19 @@ final class SsoEnrollment {
         }
         // No relying party named on the client: the code lands at the target unused; PKCE is still sent because the
         // client requires it.
-        String verifier = CsrfGuard.newToken();
+        String verifier = InvitationTokens.newToken();
         UriBuilder auth = UriBuilder.fromUri(session.getContext().getUri(UrlType.FRONTEND).getBaseUri())
             .path("realms").path(realm.getName()).path("protocol/openid-connect/auth")
-            .queryParam("client_id", InvitationGrants.FLOWISE_CLIENT_ID)
+            .queryParam("client_id", FlowiseClient.CLIENT_ID)
             .queryParam("redirect_uri", target)
             .queryParam("response_type", "code")
             .queryParam("scope", "openid")
-            .queryParam("state", CsrfGuard.newToken())
-            .queryParam("nonce", CsrfGuard.newToken())
-            .queryParam("code_challenge", s256(verifier))
+            .queryParam("state", InvitationTokens.newToken())
+            .queryParam("nonce", InvitationTokens.newToken())
+            .queryParam("code_challenge", InvitationTokens.pkceChallenge(verifier))
             .queryParam("code_challenge_method", "S256")
             .queryParam("kc_idp_hint", invitation.getIdentityProvider())
             .queryParam("login_hint", invitation.getEmail());
         return InvitationPages.noStore(Response.seeOther(auth.build()));
-    }
-
-    private static String s256(String verifier) {
-        try {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

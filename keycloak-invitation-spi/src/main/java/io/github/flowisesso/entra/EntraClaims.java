@@ -46,12 +46,6 @@ public final class EntraClaims {
         return of(identity).get("email") instanceof String email ? email : null;
     }
 
-    /** The token's {@code tid} is the tenant this provider is pinned to. */
-    public static boolean isFromConfiguredTenant(IdentityProviderModel idp, Map<String, Object> claims) {
-        String tenant = idp.getConfig().get(EntraIdConfigKeys.TENANT_ID);
-        return tenant != null && tenant.equals(claims.get("tid"));
-    }
-
     /**
      * Entra's {@code email} claim is mutable and, by itself, unverified ("nOAuth"). It counts as verified only
      * with {@code xms_edov=true} (email domain owner verified) or in a domain the admin lists as verified in the
@@ -64,10 +58,6 @@ public final class EntraClaims {
         return isTrue(claims.get("xms_edov"))
             || inVerifiedDomain(canonicalEmail, idp.getConfig().get(EntraIdConfigKeys.VERIFIED_DOMAINS));
     }
-
-    /** User attributes (read-only in the user profile) that keep the Entra identity beside the federated link. */
-    public static final String TENANT_ATTRIBUTE = "entra_tid";
-    public static final String OBJECT_ID_ATTRIBUTE = "entra_oid";
 
     private static boolean inVerifiedDomain(String email, String domains) {
         if (email == null || domains == null || domains.isBlank()) {

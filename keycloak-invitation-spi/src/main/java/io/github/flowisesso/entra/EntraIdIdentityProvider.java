@@ -1,8 +1,6 @@
 package io.github.flowisesso.entra;
 
 import io.github.flowisesso.invitation.EmailAddresses;
-import io.github.flowisesso.logintype.BrokeredLoginTypeCheck;
-import java.util.Map;
 import org.keycloak.broker.oidc.OIDCIdentityProvider;
 import org.keycloak.broker.provider.BrokeredIdentityContext;
 import org.keycloak.models.KeycloakSession;
@@ -15,32 +13,29 @@ import org.keycloak.models.UserModel;
  */
 final class EntraIdIdentityProvider extends OIDCIdentityProvider {
 
-    EntraIdIdentityProvider(KeycloakSession session, EntraIdConfig config) {
+    private final SignInChecks checks;
+
+    EntraIdIdentityProvider(KeycloakSession session, EntraIdConfig config, SignInChecks checks) {
         super(session, config);
+        this.checks = checks;
     }
 
     @Override
     public void preprocessFederatedIdentity(KeycloakSession session, RealmModel realm, BrokeredIdentityContext context) {
         super.preprocessFederatedIdentity(session, realm, context);
-        BrokeredLoginTypeCheck.rememberLinking(context);
+        checks.received(context);
         // Match and store the canonical address; a non-canonicalisable one stays as-is and matches nothing.
         EmailAddresses.canonical(context.getEmail()).ifPresent(context::setEmail);
         // Brokered attributes are copied onto the account by whatever step creates it (Keycloak's own "create user
         // if unique" included), in the same insert batch as the rest of the new account; for existing accounts they
         // are not used (sync mode IMPORT).
-        Map<String, Object> claims = EntraClaims.of(context);
-        if (claims.get("tid") instanceof String tid) {
-            context.setUserAttribute(EntraClaims.TENANT_ATTRIBUTE, tid);
-        }
-        if (claims.get("oid") instanceof String oid) {
-            context.setUserAttribute(EntraClaims.OBJECT_ID_ATTRIBUTE, oid);
-        }
+        EntraIdentity.of(EntraClaims.of(context)).ifPresent(identity -> identity.storeOn(context));
     }
 
     /** Called by Keycloak for every sign-in of an already linked account. */
     @Override
     public void updateBrokeredUser(KeycloakSession session, RealmModel realm, UserModel user, BrokeredIdentityContext context) {
-        BrokeredLoginTypeCheck.refuseIfPassword(session, realm, user, context);
+        checks.returning(session, realm, user, context);
         super.updateBrokeredUser(session, realm, user, context);
     }
 

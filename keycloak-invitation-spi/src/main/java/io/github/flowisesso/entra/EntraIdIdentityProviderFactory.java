@@ -27,13 +27,33 @@ public final class EntraIdIdentityProviderFactory extends AbstractIdentityProvid
 
     @Override
     public OIDCIdentityProvider create(KeycloakSession session, IdentityProviderModel model) {
-        return new EntraIdIdentityProvider(session, new EntraIdConfig(model).withDiscovery(session));
+        return new EntraIdIdentityProvider(session, new EntraIdConfig(model).withDiscovery(session), checks);
     }
 
     @Override
     public void init(org.keycloak.Config.Scope config) {
         AuthorityHosts.configure(config.get("allowed-authority-hosts"));
+        // All checks shipped in this jar; none would silently drop the login type rule, so that fails the start.
+        List<SignInChecks> found = java.util.ServiceLoader.load(SignInChecks.class, SignInChecks.class.getClassLoader())
+            .stream().map(java.util.ServiceLoader.Provider::get).toList();
+        if (found.isEmpty()) {
+            throw new IllegalStateException("no " + SignInChecks.class.getName() + " in the provider jar");
+        }
+        checks = new SignInChecks() {
+            @Override
+            public void received(org.keycloak.broker.provider.BrokeredIdentityContext identity) {
+                found.forEach(check -> check.received(identity));
+            }
+
+            @Override
+            public void returning(KeycloakSession session, org.keycloak.models.RealmModel realm, org.keycloak.models.UserModel user,
+                                  org.keycloak.broker.provider.BrokeredIdentityContext identity) {
+                found.forEach(check -> check.returning(session, realm, user, identity));
+            }
+        };
     }
+
+    private SignInChecks checks;
 
     @Override
     public IdentityProviderModel createConfig() {

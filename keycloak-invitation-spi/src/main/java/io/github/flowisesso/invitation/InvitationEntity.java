@@ -49,7 +49,7 @@ import jakarta.persistence.Table;
     // (which replaces the token) and the old link's acceptance cannot both succeed.
     @NamedNativeQuery(name = "invitation.claimByToken", query = InvitationEntity.CLAIM + " AND TOKEN_HASH = :tokenHash",
         hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
-    // The fast path of an SSO enrolment: find and claim the one open invitation for an address in one statement that
+    // The fast path of an SSO enrollment: find and claim the one open invitation for an address in one statement that
     // returns the row (unique key UK_FLOWISE_INVITATION_OPEN), instead of a read and then an update. Each database
     // spells "update and return" its own way; InvitationStore picks the flavour (others take the read-then-claim path).
     @NamedNativeQuery(name = "invitation.claimOpen.postgres",
@@ -93,8 +93,7 @@ public class InvitationEntity {
     static final String NATIVE_SPACES = "org.hibernate.query.native.spaces";
 
     static final String CLAIM_OPEN_SET = "STATUS = 'ACCEPTED', ACCEPTED_AT = :now, ACCEPTED_USER_ID = :userId, OPEN_EMAIL = NULL";
-    static final String CLAIM_OPEN_WHERE = "REALM_ID = :realmId AND OPEN_EMAIL = :email AND STATUS = 'PENDING' AND EXPIRES_AT > :now"
-        + " AND LOGIN_TYPE = 'SSO' AND IDP_ALIAS = :idp";
+    static final String CLAIM_OPEN_WHERE = SsoClaim.WHERE;
 
     @Id
     @Column(name = "ID", length = 36)

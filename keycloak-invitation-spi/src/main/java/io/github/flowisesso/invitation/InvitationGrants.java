@@ -17,7 +17,6 @@ import java.util.stream.Stream;
 public final class InvitationGrants {
 
     /** The client whose client roles are the Flowise roles an invitation can grant. */
-    public static final String FLOWISE_CLIENT_ID = "flowise";
 
     private static final Logger LOG = Logger.getLogger(InvitationGrants.class);
 
@@ -33,14 +32,14 @@ public final class InvitationGrants {
         if (isBlank(user.getLastName()) && !isBlank(invitation.getLastName())) {
             user.setLastName(invitation.getLastName());
         }
-        ClientModel flowise = realm.getClientByClientId(FLOWISE_CLIENT_ID);
+        ClientModel flowise = realm.getClientByClientId(FlowiseClient.CLIENT_ID);
         for (String roleName : StringLists.fromJson(invitation.getRoles())) {
             RoleModel role = flowise == null ? null : flowise.getRole(roleName);
             if (role != null && grantsAdminRights(session, realm, role)) {
                 LOG.warnf("Invitation %s: role %s now carries realm-management rights, not granted", invitation.getId(), roleName);
             } else if (role == null) {
-                // Deleted after the invitation was made: enrolment goes on, the admin sees the gap in the log.
-                LOG.warnf("Invitation %s: role %s of client %s no longer exists, not granted", invitation.getId(), roleName, FLOWISE_CLIENT_ID);
+                // Deleted after the invitation was made: enrollment goes on, the admin sees the gap in the log.
+                LOG.warnf("Invitation %s: role %s of client %s no longer exists, not granted", invitation.getId(), roleName, FlowiseClient.CLIENT_ID);
             } else {
                 user.grantRole(role);
             }

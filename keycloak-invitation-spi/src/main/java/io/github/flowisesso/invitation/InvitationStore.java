@@ -120,7 +120,7 @@ public final class InvitationStore {
             .getResultList();
     }
 
-    /** ACCEPTED invitations for an address: to resume an enrolment that stopped before the account was linked. */
+    /** ACCEPTED invitations for an address: to resume an enrollment that stopped before the account was linked. */
     public List<InvitationEntity> acceptedFor(String realmId, String canonicalEmail) {
         return em.createNamedQuery("invitation.acceptedByRealmAndEmail", InvitationEntity.class)
             .setParameter("realmId", realmId)

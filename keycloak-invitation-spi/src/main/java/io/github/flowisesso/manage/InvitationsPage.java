@@ -1,5 +1,6 @@
 package io.github.flowisesso.manage;
 
+import io.github.flowisesso.invitation.Labels;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ws.rs.GET;
@@ -60,7 +61,7 @@ public final class InvitationsPage {
 
     private URI pageUri() {
         return session.getContext().getUri().getBaseUriBuilder().path("realms").path(realm.getName())
-            .path("invitations").path("manage").path("/").build();
+            .path(io.github.flowisesso.enrollment.InvitationLinkResourceProviderFactory.ID).path("manage").path("/").build();
     }
 
     private String commonResources() {
@@ -76,7 +77,7 @@ public final class InvitationsPage {
         URI base = session.getContext().getUri().getBaseUri();
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("realm", realm.getName());
-        config.put("realmDisplayName", realm.getDisplayName() == null ? realm.getName() : realm.getDisplayName());
+        config.put("realmDisplayName", Labels.realm(realm));
         config.put("clientId", PageClient.CLIENT_ID);
         config.put("pageUrl", pageUri().toString());
         config.put("authUrl", OIDCLoginProtocolService.authUrl(session.getContext().getUri().getBaseUriBuilder()).build(realm.getName()).toString());

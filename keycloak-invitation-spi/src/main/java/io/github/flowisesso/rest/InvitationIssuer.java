@@ -1,7 +1,8 @@
 package io.github.flowisesso.rest;
 
+import io.github.flowisesso.invitation.Labels;
 import io.github.flowisesso.email.InvitationEmail;
-import io.github.flowisesso.invitation.Enrolment;
+import io.github.flowisesso.invitation.Enrollment;
 import io.github.flowisesso.invitation.InvitationEntity;
 import io.github.flowisesso.invitation.InvitationStatus;
 import io.github.flowisesso.invitation.InvitationStore;
@@ -189,7 +190,7 @@ final class InvitationIssuer {
     }
 
     private void refuseIfUserExists(String email) {
-        if (Enrolment.accountExists(session, realm, email)) {
+        if (Enrollment.accountExists(session, realm, email)) {
             throw InvitationError.conflict(InvitationError.USER_EXISTS, InvitationInput.EMAIL,
                 "A user with this email or username already exists in the realm");
         }
@@ -221,7 +222,7 @@ final class InvitationIssuer {
             return null;
         }
         IdentityProviderModel idp = session.identityProviders().getByAlias(alias);
-        return idp != null && idp.getDisplayName() != null && !idp.getDisplayName().isBlank() ? idp.getDisplayName() : alias;
+        return idp == null ? alias : Labels.identityProvider(idp);
     }
 
     private static String rootMessage(Throwable e) {

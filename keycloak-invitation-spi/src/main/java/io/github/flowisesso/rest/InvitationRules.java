@@ -1,6 +1,8 @@
 package io.github.flowisesso.rest;
 
+import io.github.flowisesso.invitation.Labels;
 import io.github.flowisesso.invitation.EmailAddresses;
+import io.github.flowisesso.invitation.FlowiseClient;
 import io.github.flowisesso.invitation.InvitationGrants;
 import io.github.flowisesso.invitation.LoginType;
 import io.github.flowisesso.invitation.StringLists;
@@ -19,7 +21,6 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 import org.keycloak.models.utils.KeycloakModelUtils;
-import org.keycloak.protocol.oidc.utils.RedirectUtils;
 
 /**
  * What a create request must satisfy in its realm. Lookups are remembered, since a bulk batch asks the same
@@ -27,11 +28,7 @@ import org.keycloak.protocol.oidc.utils.RedirectUtils;
  */
 final class InvitationRules {
 
-    /** Realm attribute holding Flowise's public URL; the shipped realm sets it from FLOWISE_URL. */
-    static final String FLOWISE_URL_ATTRIBUTE = "flowiseUrl";
-
     private static final int MAX_NAME = 255;
-    private static final int MAX_REDIRECT = 2048;
     private static final int MAX_LIST_JSON = 4000;
 
     private final KeycloakSession session;
@@ -74,7 +71,7 @@ final class InvitationRules {
         options.put("identityProviders", enabledProviders().stream().map(idp -> {
             Map<String, Object> one = new java.util.LinkedHashMap<>();
             one.put("alias", idp.getAlias());
-            one.put("displayName", idp.getDisplayName() == null || idp.getDisplayName().isBlank() ? idp.getAlias() : idp.getDisplayName());
+            one.put("displayName", Labels.identityProvider(idp));
             one.put("entra", io.github.flowisesso.entra.EntraClaims.isEntra(idp));
             return one;
         }).toList());
@@ -160,7 +157,7 @@ final class InvitationRules {
 
     private Optional<ClientModel> flowise() {
         if (flowise == null) {
-            flowise = Optional.ofNullable(realm.getClientByClientId(InvitationGrants.FLOWISE_CLIENT_ID));
+            flowise = FlowiseClient.of(realm);
         }
         return flowise;
     }
@@ -170,13 +167,13 @@ final class InvitationRules {
             return List.of();
         }
         ClientModel client = flowise().orElseThrow(() -> InvitationError.invalid(InvitationInput.ROLES,
-            "'roles': the realm has no '" + InvitationGrants.FLOWISE_CLIENT_ID + "' client, so no Flowise roles"));
+            "'roles': the realm has no '" + FlowiseClient.CLIENT_ID + "' client, so no Flowise roles"));
         List<String> roles = List.copyOf(new LinkedHashSet<>(names));
         for (String name : roles) {
             RoleModel role = client.getRole(name);
             if (role == null) {
                 throw InvitationError.invalid(InvitationInput.ROLES,
-                    "'roles': client '" + InvitationGrants.FLOWISE_CLIENT_ID + "' has no role '" + name + "'");
+                    "'roles': client '" + FlowiseClient.CLIENT_ID + "' has no role '" + name + "'");
             }
             if (!auth.roles().canMapRole(role) || InvitationGrants.grantsAdminRights(session, realm, role)) {
                 throw InvitationError.forbidden(InvitationInput.ROLES, "'roles': you may not grant role '" + name + "'");
@@ -225,17 +222,12 @@ final class InvitationRules {
     private String redirectUri(String requested) {
         if (requested == null) {
             // The deployment's own Flowise URL, configured by the realm admin: no check needed.
-            String flowiseUrl = realm.getAttribute(FLOWISE_URL_ATTRIBUTE);
-            return flowiseUrl == null || flowiseUrl.isBlank() ? null : flowiseUrl.replaceAll("/+$", "") + "/";
+            return FlowiseClient.defaultTarget(realm);
         }
         ClientModel client = flowise().orElseThrow(() -> InvitationError.invalid(InvitationInput.REDIRECT_URI,
-            "'redirectUri': the realm has no '" + InvitationGrants.FLOWISE_CLIENT_ID + "' client to check it against"));
-        String verified = requested.length() > MAX_REDIRECT ? null : RedirectUtils.verifyRedirectUri(session, requested, client);
-        if (verified == null) {
-            throw InvitationError.invalid(InvitationInput.REDIRECT_URI,
-                "'redirectUri' is not a registered redirect URI of client '" + InvitationGrants.FLOWISE_CLIENT_ID + "'");
-        }
-        return verified;
+            "'redirectUri': the realm has no '" + FlowiseClient.CLIENT_ID + "' client to check it against"));
+        return FlowiseClient.verify(session, client, requested).orElseThrow(() -> InvitationError.invalid(
+            InvitationInput.REDIRECT_URI, "'redirectUri' is not a registered redirect URI of client '" + FlowiseClient.CLIENT_ID + "'"));
     }
 
     int expiresInHours(Integer hours) {

@@ -154,7 +154,7 @@ class AdversarialIT {
     }
 
     @Nested
-    class GivenAnEnrolmentThatStoppedBeforeTheAccountWasLinked {
+    class GivenAnEnrollmentThatStoppedBeforeTheAccountWasLinked {
 
         @Test
         void onlyTheSameEntraObjectCanPickItUp(TestEnvironment env) {

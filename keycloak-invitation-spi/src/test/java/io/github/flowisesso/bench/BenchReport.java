@@ -87,7 +87,7 @@ final class BenchReport {
           `IDENTITY_PROVIDER_FIRST_LOGIN` event; `entra_tid` and `entra_oid` come from the `entra-id` provider as
           brokered attributes, which every flow creating an account from that provider type stores (so they count
           on both sides of the comparison). The statement log then showed what the shipped flow still added per
-          enrolment over *Create user if unique*: a lookup of the invitation and a conditional update claiming it
+          enrollment over *Create user if unique*: a lookup of the invitation and a conditional update claiming it
           (two round trips, ~0.5 ms, median 1.026 against the built-in flow), plus the `login_type` attribute,
           which rides in Hibernate's insert batch. Now *Create invited user* runs alone and, once Keycloak's own
           account lookups find no account, finds and claims the open invitation in one statement that returns it

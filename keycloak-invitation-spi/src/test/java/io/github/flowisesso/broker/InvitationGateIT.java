@@ -7,6 +7,7 @@ import static io.github.flowisesso.testsupport.StateAssertions.newEmail;
 import static io.github.flowisesso.testsupport.StateAssertions.onlyAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.flowisesso.testsupport.Accounts;
 import io.github.flowisesso.testsupport.Browser;
 import io.github.flowisesso.testsupport.EntraUser;
 import io.github.flowisesso.testsupport.Invitations;
@@ -74,7 +75,8 @@ class InvitationGateIT {
         @ValueSource(booleans = {true, false})
         void theInviteeFinishesFirstLoginAndFlowiseGetsACode(boolean holdsAddress, TestEnvironment env) {
             String email = newEmail("user");
-            String group = ensureGroup(env, "workspace-" + UUID.randomUUID().toString().substring(0, 6));
+            String group = "workspace-" + UUID.randomUUID().toString().substring(0, 6);
+            Accounts.ensureGroup(env, "/" + group);
             Invitations.Spec spec = invite(email).roles("member").groups("/" + group).names("Ada", "Lovelace");
             Seeded invitation = env.invitations().seed(holdsAddress ? spec.holdingItsAddress() : spec);
             EntraUser entraUser = EntraUser.of(env, email);
@@ -105,7 +107,7 @@ class InvitationGateIT {
             Map<String, Object> stored = env.invitations().get(invitation.id());
             assertThat(stored).containsEntry("status", "ACCEPTED").containsEntry("acceptedUserId", user.getId())
                 .as("an accepted invitation gives its address back").doesNotContainKey("openEmail");
-            // One enrolment event: Keycloak's own IDENTITY_PROVIDER_FIRST_LOGIN, carrying the invitation.
+            // One enrollment event: Keycloak's own IDENTITY_PROVIDER_FIRST_LOGIN, carrying the invitation.
             List<EventRepresentation> enrolled = env.realm().getEvents(List.of("IDENTITY_PROVIDER_FIRST_LOGIN"),
                 null, user.getId(), null, null, null, 0, 100);
             assertThat(enrolled).as("IDENTITY_PROVIDER_FIRST_LOGIN events of the new account").singleElement()
@@ -396,13 +398,6 @@ class InvitationGateIT {
 
     static String flowiseClientId(TestEnvironment env) {
         return env.realm().clients().findByClientId("flowise").get(0).getId();
-    }
-
-    static String ensureGroup(TestEnvironment env, String name) {
-        GroupRepresentation group = new GroupRepresentation();
-        group.setName(name);
-        env.realm().groups().add(group).close();
-        return name;
     }
 
     static synchronized String ensureSecondEntraProvider(TestEnvironment env) {

@@ -391,14 +391,9 @@ class EnrollmentIT {
     // --- helpers ---
 
     static Page setPassword(HtmlPage form, String password) {
-        try {
-            form.getElementByName("password-new").setAttribute("value", password);
-            form.getElementByName("password-confirm").setAttribute("value", password);
-            return ((org.htmlunit.html.HtmlElement) form.getFirstByXPath("//form//*[@type='submit']")).click();
-        } catch (Exception e) {
-            throw new AssertionError("expected Keycloak's update-password form at " + form.getUrl() + ":\n" + form.asNormalizedText(), e);
-        }
+        return Browser.setPassword(form, password);
     }
+
 
     static HttpRequest acceptRequest(TestEnvironment env, String token, String csrf, String cookie, String origin) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(env.keycloak().browserUrl() + "/realms/flowise/invitations/accept"))

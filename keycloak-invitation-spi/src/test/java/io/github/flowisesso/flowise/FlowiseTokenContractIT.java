@@ -361,7 +361,7 @@ class FlowiseTokenContractIT {
         return new Invitee(email, group, EntraUser.of(env, email));
     }
 
-    /** What the README's "Token contract" table promises, in ID token and userinfo alike. */
+    /** What the "Token contract" table of docs/operations.md promises, in ID token and userinfo alike. */
     static void assertDocumentedClaims(Map<String, Object> claims, Invitee invitee, String loginType) {
         assertThat(claims)
             .containsEntry("email", invitee.email())

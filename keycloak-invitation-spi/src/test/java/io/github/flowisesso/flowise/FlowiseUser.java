@@ -24,7 +24,7 @@ final class FlowiseUser {
     }
 
     static String newEmail(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        return io.github.flowisesso.testsupport.StateAssertions.newEmail(prefix);
     }
 
     /** An invitation through the real admin API, handed over without email: its link. */

@@ -50,7 +50,7 @@ final class ApiFixtures {
     }
 
     static String newEmail() {
-        return "invitee-" + UUID.randomUUID().toString().substring(0, 12) + "@example.com";
+        return io.github.flowisesso.testsupport.StateAssertions.newEmail("invitee");
     }
 
     static String sha256(String token) {

@@ -119,6 +119,22 @@ public final class Browser implements AutoCloseable {
     }
 
     /** The invitation link as the email carries it. */
+    /** The password journey of an invitation link: open it, accept, set the password (Keycloak's form). */
+    public Page enrollWithPassword(String token, String password) {
+        return setPassword((HtmlPage) click(openInvitation(token), "invitation-accept"), password);
+    }
+
+    /** Fills and submits Keycloak's update-password form. */
+    public static Page setPassword(HtmlPage form, String password) {
+        try {
+            form.getElementByName("password-new").setAttribute("value", password);
+            form.getElementByName("password-confirm").setAttribute("value", password);
+            return ((org.htmlunit.html.HtmlElement) form.getFirstByXPath("//form//*[@type='submit']")).click();
+        } catch (Exception e) {
+            throw new AssertionError("expected Keycloak's update-password form at " + form.getUrl() + ":\n" + form.asNormalizedText(), e);
+        }
+    }
+
     public HtmlPage openInvitation(String token) {
         return (HtmlPage) get(invitationLink(env, token));
     }
@@ -183,7 +199,7 @@ public final class Browser implements AutoCloseable {
     }
 
     /**
-     * Asserts that an enrolment was handed to Flowise's relying party by a login initiation (with the realm's issuer as
+     * Asserts that an enrollment was handed to Flowise's relying party by a login initiation (with the realm's issuer as
      * the browser sees it and this target, no code) and that the relying party's own sign-in then got a code at the
      * end ({@code landing}).
      */

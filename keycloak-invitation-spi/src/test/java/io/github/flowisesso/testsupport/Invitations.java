@@ -67,6 +67,12 @@ public final class Invitations {
         return new Seeded((String) out.get("id"), (String) out.get("token"));
     }
 
+    /** Whether the SQL and the Java form of the SSO claim condition admit this row for this provider (test-support). */
+    public Map<String, Object> ssoClaim(String id, String identityProvider) {
+        return send(HttpRequest.newBuilder(uri(TestEnvironment.REALM, "/" + id + "/sso-claim?idp="
+            + java.net.URLEncoder.encode(identityProvider, java.nio.charset.StandardCharsets.UTF_8))).GET());
+    }
+
     public Map<String, Object> get(String id) {
         return get(TestEnvironment.REALM, id);
     }

@@ -6,6 +6,7 @@ import io.github.flowisesso.invitation.InvitationStatus;
 import io.github.flowisesso.invitation.InvitationStore;
 import io.github.flowisesso.invitation.InvitationTokens;
 import io.github.flowisesso.invitation.LoginType;
+import io.github.flowisesso.invitation.SsoClaim;
 import io.github.flowisesso.invitation.StringLists;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -70,6 +71,21 @@ public final class InvitationSeedResource {
         }
         InvitationStore.of(session).add(entity);
         return Map.of("id", entity.getId(), "token", token);
+    }
+
+    /** Whether the SQL form and the Java form of {@link SsoClaim} admit this row for this provider, now. */
+    @GET
+    @Path("{id}/sso-claim")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> ssoClaim(@PathParam("id") String id, @jakarta.ws.rs.QueryParam("idp") String idp) {
+        auth.users().requireView();
+        InvitationEntity i = InvitationStore.of(session).find(realm.getId(), id).orElseThrow(NotFoundException::new);
+        long now = Time.currentTimeMillis();
+        Number sql = (Number) session.getProvider(org.keycloak.connections.jpa.JpaConnectionProvider.class).getEntityManager()
+            .createNativeQuery("SELECT COUNT(*) FROM FLOWISE_INVITATION WHERE ID = :id AND " + SsoClaim.WHERE)
+            .setParameter("id", id).setParameter("realmId", realm.getId()).setParameter("email", i.getEmail())
+            .setParameter("now", now).setParameter("idp", idp).getSingleResult();
+        return Map.of("sql", sql.intValue() == 1, "java", SsoClaim.admits(i, idp, now));
     }
 
     @GET

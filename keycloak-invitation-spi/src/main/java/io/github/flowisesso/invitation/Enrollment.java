@@ -13,13 +13,13 @@ import org.keycloak.models.utils.KeycloakModelUtils;
  * chosen first (one conditional update: of simultaneous completions exactly one wins, the others write nothing),
  * then the account is created with that id in Keycloak's local storage, with default roles and required actions.
  */
-public final class Enrolment {
+public final class Enrollment {
 
     /** The invitation consumed and the account made from it. */
     public record Enrolled(InvitationEntity invitation, UserModel user) {
     }
 
-    private Enrolment() {
+    private Enrollment() {
     }
 
     /**
@@ -42,7 +42,7 @@ public final class Enrolment {
     }
 
     /**
-     * {@link #claimAndCreate} for an enrolment reached through the invitation link: empty also when the invitation no
+     * {@link #claimAndCreate} for an enrollment reached through the invitation link: empty also when the invitation no
      * longer carries that link's token (an admin resent it meanwhile: only the new link may enrol).
      */
     public static Optional<UserModel> claimByLinkAndCreate(KeycloakSession session, RealmModel realm, String invitationId,

@@ -1,0 +1,134 @@
+package io.github.flowisesso.rest;
+
+import static io.github.flowisesso.rest.ApiFixtures.BARE_REALM;
+import static io.github.flowisesso.rest.ApiFixtures.FRONTEND_REALM;
+import static io.github.flowisesso.rest.ApiFixtures.FRONTEND_URL;
+import static io.github.flowisesso.rest.ApiFixtures.ONE_IDP_REALM;
+import static io.github.flowisesso.rest.ApiFixtures.OTHER_ADMINS_REALM;
+import static io.github.flowisesso.rest.ApiFixtures.REALM;
+import static io.github.flowisesso.rest.ApiFixtures.SMTP_DOWN_REALM;
+import static io.github.flowisesso.rest.ApiFixtures.TWO_IDPS_REALM;
+import static io.github.flowisesso.rest.ApiFixtures.newEmail;
+import static io.github.flowisesso.rest.ApiFixtures.sha256;
+import static io.github.flowisesso.testsupport.InvitationApi.q;
+import static io.github.flowisesso.testsupport.Invitations.invite;
+import static io.github.flowisesso.testsupport.StateAssertions.onlyAccount;
+import static org.assertj.core.api.Assertions.assertThat;
+import io.github.flowisesso.testsupport.Browser;
+import io.github.flowisesso.testsupport.InvitationApi;
+import io.github.flowisesso.testsupport.InvitationApi.Answer;
+import io.github.flowisesso.testsupport.Invitations.Seeded;
+import io.github.flowisesso.testsupport.KeycloakExtension;
+import io.github.flowisesso.testsupport.Mailbox;
+import io.github.flowisesso.testsupport.Mailbox.Mail;
+import io.github.flowisesso.testsupport.TestEnvironment;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import org.keycloak.representations.idm.GroupRepresentation;
+import org.keycloak.representations.idm.RoleRepresentation;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.admin.client.resource.RealmResource;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.keycloak.admin.client.CreatedResponseUtil;
+import org.keycloak.representations.idm.AdminEventRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+
+/**
+ * What the invitation admin API's tests share: a mailbox the flowise realm sends to, the realms and group they use,
+ * and the helpers that read answers, mail and admin events. One subclass per capability.
+ */
+@ExtendWith(KeycloakExtension.class)
+abstract class InvitationApiTestBase {
+
+    static final Pattern LINK = Pattern.compile("(https?://\\S+?/realms/([^/\\s]+)/invitations/accept\\?token=([A-Za-z0-9_-]+))");
+    static final long HOUR = 3_600_000L;
+
+    static Mailbox mailbox;
+
+    @BeforeAll
+    static void mailAndRealms(TestEnvironment env) {
+        mailbox = Mailbox.forTheRealm(env);
+        ApiFixtures.ensureRealms(env);
+        ApiFixtures.ensureGroup(env, "/workspaces/research");
+    }
+
+    @AfterAll
+    static void stopMail() {
+        if (mailbox != null) {
+            mailbox.close();
+        }
+    }
+
+    // --- helpers ---
+
+    static Map<String, Object> assertRefused(TestEnvironment env, Map<String, Object> body, int status, String error, String field) {
+        Answer answer = env.invitationApi().create(REALM, body);
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(status);
+        Map<String, Object> json = answer.json();
+        assertThat(json).containsEntry("error", error).containsEntry("field", field).containsKey("error_description");
+        return json;
+    }
+
+    static Mail onlyMailTo(String email) {
+        List<Mail> mails = mailbox.to(email);
+        assertThat(mails).as("mails to " + email).hasSize(1);
+        return mails.get(0);
+    }
+
+    /** The token of the one invitation link in the mail, which must start with {@code prefix}. */
+    static String tokenIn(Mail mail, String prefix) {
+        Matcher matcher = LINK.matcher(mail.text());
+        assertThat(matcher.find()).as("an invitation link in:\n" + mail.text()).isTrue();
+        return tokenOf(matcher.group(1), prefix);
+    }
+
+    static String tokenOf(String link, String prefix) {
+        assertThat(link).startsWith(prefix).matches(Pattern.quote(prefix) + "[A-Za-z0-9_-]{43}");
+        return link.substring(prefix.length());
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> results(Map<String, Object> body) {
+        return (List<Map<String, Object>>) body.get("results");
+    }
+
+    static List<AdminEventRepresentation> adminEvents(TestEnvironment env, String realm, String operation, String path) {
+        // Filtered the way an auditor would: resource type CUSTOM, resource path invitations/...
+        return env.admin().realm(realm).getAdminEvents(List.of(operation), null, null, null, null, path, List.of("CUSTOM"),
+            null, null, 0, 100);
+    }
+
+    static AdminEventRepresentation onlyAdminEvent(TestEnvironment env, String realm, String operation, String path) {
+        List<AdminEventRepresentation> events = adminEvents(env, realm, operation, path);
+        assertThat(events).as(operation + " " + path).hasSize(1);
+        return events.get(0);
+    }
+
+    static void createUser(TestEnvironment env, String username, String email) {
+        UserRepresentation user = new UserRepresentation();
+        user.setUsername(username);
+        user.setEmail(email);
+        user.setEnabled(true);
+        try (Response response = env.realm().users().create(user)) {
+            CreatedResponseUtil.getCreatedId(response);
+        }
+    }
+}
