@@ -121,14 +121,4 @@ abstract class InvitationApiTestBase {
         assertThat(events).as(operation + " " + path).hasSize(1);
         return events.get(0);
     }
-
-    static void createUser(TestEnvironment env, String username, String email) {
-        UserRepresentation user = new UserRepresentation();
-        user.setUsername(username);
-        user.setEmail(email);
-        user.setEnabled(true);
-        try (Response response = env.realm().users().create(user)) {
-            CreatedResponseUtil.getCreatedId(response);
-        }
-    }
 }

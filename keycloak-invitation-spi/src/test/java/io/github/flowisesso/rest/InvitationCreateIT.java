@@ -14,6 +14,7 @@ import static io.github.flowisesso.testsupport.InvitationApi.q;
 import static io.github.flowisesso.testsupport.Invitations.invite;
 import static io.github.flowisesso.testsupport.StateAssertions.onlyAccount;
 import static org.assertj.core.api.Assertions.assertThat;
+import io.github.flowisesso.testsupport.Accounts;
 import io.github.flowisesso.testsupport.Browser;
 import io.github.flowisesso.testsupport.InvitationApi;
 import io.github.flowisesso.testsupport.InvitationApi.Answer;
@@ -395,8 +396,8 @@ class InvitationCreateIT extends InvitationApiTestBase {
         void aUserWithThatEmailOrUsernameIsAConflict(TestEnvironment env) {
             String byEmail = newEmail();
             String byUsername = newEmail();
-            createUser(env, "someone-" + UUID.randomUUID(), byEmail);
-            createUser(env, byUsername, null);
+            Accounts.createBareUser(env, "someone-" + UUID.randomUUID(), byEmail);
+            Accounts.createBareUser(env, byUsername, null);
 
             assertRefused(env, Map.of("email", byEmail, "loginType", "PASSWORD"), 409, "user_exists", "email");
             assertRefused(env, Map.of("email", byUsername, "loginType", "SSO", "identityProvider", "entra"), 409, "user_exists", "email");

@@ -33,6 +33,17 @@ public final class Accounts {
         return id;
     }
 
+    /** An enabled account as an admin types it in: any username, an email or none, no password, no login type. */
+    public static String createBareUser(TestEnvironment env, String username, String email) {
+        UserRepresentation user = new UserRepresentation();
+        user.setUsername(username);
+        user.setEmail(email);
+        user.setEnabled(true);
+        try (Response response = env.realm().users().create(user)) {
+            return CreatedResponseUtil.getCreatedId(response);
+        }
+    }
+
     public static void setPassword(TestEnvironment env, String userId, String password) {
         CredentialRepresentation credential = new CredentialRepresentation();
         credential.setType(CredentialRepresentation.PASSWORD);
