@@ -8,6 +8,19 @@
   const PAGE_SIZE = 20;
   const PKCE_KEY = 'invitations-page-pkce';
 
+  // The realm whose invitations are managed: this page's realm, or ?realm= (a master-realm admin signs in at
+  // /realms/master/invitations/manage/?realm=flowise). Kept across the sign-in round trip, which drops the query.
+  const TARGET_KEY = 'invitations-page-realm';
+  const pageQuery = new URLSearchParams(location.search);
+  const asked = pageQuery.get('realm');
+  if (asked && /^[A-Za-z0-9._-]{1,255}$/.test(asked)) sessionStorage.setItem(TARGET_KEY, asked);
+  else if (!pageQuery.has('code') && !pageQuery.has('error')) sessionStorage.removeItem(TARGET_KEY); // a fresh visit
+  const target = sessionStorage.getItem(TARGET_KEY) || cfg.realm;
+  const apiUrl = cfg.adminUrl + encodeURIComponent(target) + '/invitations';
+  const consoleUserUrl = cfg.consoleUrl + '#/' + encodeURIComponent(target) + '/users/';
+  // The address the page shows once signed in: the code gone, the managed realm kept (so a reload stays on it).
+  const cleanUrl = cfg.pageUrl + (target === cfg.realm ? '' : '?realm=' + encodeURIComponent(target));
+
   const state = { tokens: null, options: null, status: '', email: '', cursors: [null], page: 0, rows: [], bulk: null };
 
   // ---------------------------------------------------------------------------------------------------- texts
@@ -75,7 +88,7 @@
     }
     const saved = JSON.parse(sessionStorage.getItem(PKCE_KEY) || 'null');
     sessionStorage.removeItem(PKCE_KEY);
-    history.replaceState(null, '', cfg.pageUrl); // the code leaves the address bar and the history
+    history.replaceState(null, '', cleanUrl); // the code leaves the address bar and the history
     if (params.has('error')) {
       showLoadingError(t('signInFailed', params.get('error')));
       return false;
@@ -132,7 +145,7 @@
     if (body !== undefined) headers['Content-Type'] = contentType || 'application/json';
     let response;
     try {
-      response = await fetch(cfg.apiUrl + path, {
+      response = await fetch(apiUrl + path, {
         method, headers, body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body))
       });
     } catch (e) {
@@ -219,7 +232,7 @@
   function row(invitation) {
     const access = [...(invitation.roles || []), ...(invitation.groups || [])].join(', ');
     const accepted = invitation.acceptedUserId
-      ? [when(invitation.acceptedAt), ' · ', el('a', { href: cfg.consoleUserUrl + encodeURIComponent(invitation.acceptedUserId) + '/settings',
+      ? [when(invitation.acceptedAt), ' · ', el('a', { href: consoleUserUrl + encodeURIComponent(invitation.acceptedUserId) + '/settings',
         target: '_blank', rel: 'noopener', text: t('acceptedBy', invitation.email, invitation.acceptedUserId.slice(0, 8)) })]
       : [];
     const actions = [];
@@ -379,7 +392,7 @@
 
   // ---------------------------------------------------------------------------------------------------- bulk
 
-  /** RFC 4180 records, as the server reads them (quotes, doubled quotes, CRLF or LF). */
+  /** RFC 4180 records, as the server reads them: a quote opens a quoted cell only where the cell holds no more than spaces. */
   function csvRecords(text) {
     const records = [];
     let record = [];
@@ -391,7 +404,7 @@
         if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; }
         else if (c === '"') quoted = false;
         else cell += c;
-      } else if (c === '"') quoted = true;
+      } else if (c === '"' && cell.trim() === '') { quoted = true; cell = ''; }
       else if (c === ',') { record.push(cell); cell = ''; }
       else if (c === '\n' || c === '\r') {
         if (c === '\r' && text[i + 1] === '\n') i++;
@@ -565,11 +578,12 @@
     const who = claims();
     const name = who.email || who.preferred_username || '';
     $('signed-in-as').textContent = t('signedInAs', name);
+    $('brand').textContent = t('pageTitle') + ' · ' + (target === cfg.realm ? cfg.realmDisplayName : target);
     $('sign-out').hidden = false;
     const answer = await api('GET', '/options');
     $('loading').hidden = true;
     if (answer.status !== 200) {
-      $('refused-text').textContent = answer.status === 403 ? t('refusedText', name, cfg.realmDisplayName) : errorSentence(answer);
+      $('refused-text').textContent = answer.status === 403 ? t('refusedText', name, target === cfg.realm ? cfg.realmDisplayName : target) : errorSentence(answer);
       $('refused').hidden = false;
       document.body.dataset.ready = 'refused';
       return;

@@ -39,8 +39,10 @@ public final class InvitationsPage {
     public Response page() {
         URI request = session.getContext().getUri().getRequestUri();
         if (!request.getPath().endsWith("/")) {
-            // One canonical address: it is the client's registered redirect URI.
-            return Response.status(Response.Status.SEE_OTHER).location(pageUri()).build();
+            // One canonical address: it is the client's registered redirect URI. The query (?realm=) goes along.
+            String query = request.getRawQuery();
+            return Response.status(Response.Status.SEE_OTHER)
+                .location(query == null ? pageUri() : URI.create(pageUri() + "?" + query)).build();
         }
         Locale locale = session.getContext().resolveLocale(null);
         PageMessages messages = PageMessages.of(locale);
@@ -83,8 +85,10 @@ public final class InvitationsPage {
         config.put("authUrl", OIDCLoginProtocolService.authUrl(session.getContext().getUri().getBaseUriBuilder()).build(realm.getName()).toString());
         config.put("tokenUrl", OIDCLoginProtocolService.tokenUrl(session.getContext().getUri().getBaseUriBuilder()).build(realm.getName()).toString());
         config.put("logoutUrl", OIDCLoginProtocolService.logoutUrl(session.getContext().getUri().getBaseUriBuilder()).build(realm.getName()).toString());
-        config.put("apiUrl", base.resolve("admin/realms/" + realm.getName() + "/invitations").toString());
-        config.put("consoleUserUrl", base.resolve("admin/" + realm.getName() + "/console/#/" + realm.getName() + "/users/").toString());
+        // The realm whose invitations are managed is this one, or the one named by ?realm= (a master-realm admin signs
+        // in here, at /realms/master/…, and manages another realm): the admin API decides whether the token may.
+        config.put("adminUrl", base.resolve("admin/realms/").toString());
+        config.put("consoleUrl", base.resolve("admin/" + realm.getName() + "/console/").toString());
         config.put("locale", messages.language());
         config.put("messages", messages.all());
         try {

@@ -283,6 +283,56 @@ class InvitationsPageIT {
     }
 
     @Nested
+    class GivenAMasterRealmAdmin {
+
+        @Test
+        void theySignInAtTheMasterRealmsPageAndManageTheFlowiseRealm(TestEnvironment env) {
+            ensureMasterPageClient(env);
+            String email = newEmail();
+            env.invitationApi().create(REALM, Map.of("email", email, "loginType", "PASSWORD", "sendEmail", false));
+            inChromium("en", "master-admin", (driver, shot) -> {
+                driver.get(env.keycloak().browserUrl() + "/realms/master/invitations/manage/?realm=flowise");
+                waitFor(driver, d -> d.findElements(By.name("username")).isEmpty() ? null : true);
+                driver.findElement(By.name("username")).sendKeys(TestEnvironment.ADMIN_USER);
+                driver.findElement(By.name("password")).sendKeys(env.adminUserPassword());
+                driver.findElement(By.id("kc-login")).click();
+                waitFor(driver, d -> "app".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")) ? true : null);
+                assertThat(driver.findElement(By.id("brand")).getText()).isEqualTo("Invitations · flowise");
+                search(driver, email);
+                assertThat(row(driver, email).getText()).contains("Pending");
+                assertThat(row(driver, email).findElements(By.cssSelector("[data-action=revoke]"))).hasSize(1);
+                assertThat(driver.getCurrentUrl()).as("a reload stays on the managed realm").endsWith("/manage/?realm=flowise");
+                driver.navigate().refresh();
+                waitFor(driver, d -> "app".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")) ? true : null);
+                assertThat(driver.findElement(By.id("brand")).getText()).isEqualTo("Invitations · flowise");
+            });
+        }
+    }
+
+    /** The master realm's page client, made as README says (kcadm.sh create clients -r master …). */
+    private static synchronized void ensureMasterPageClient(TestEnvironment env) {
+        var clients = env.admin().realm("master").clients();
+        if (clients.findByClientId("invitations-page").isEmpty()) {
+            org.keycloak.representations.idm.ClientRepresentation client = new org.keycloak.representations.idm.ClientRepresentation();
+            client.setClientId("invitations-page");
+            client.setPublicClient(true);
+            client.setStandardFlowEnabled(true);
+            client.setDirectAccessGrantsEnabled(false);
+            client.setRootUrl("${authBaseUrl}");
+            client.setRedirectUris(List.of("/realms/master/invitations/manage/"));
+            client.setWebOrigins(List.of("+"));
+            client.setAttributes(Map.of("pkce.code.challenge.method", "S256", "post.logout.redirect.uris", "+"));
+            client.setFullScopeAllowed(false);
+            clients.create(client).close();
+            String page = clients.findByClientId("invitations-page").get(0).getId();
+            String flowiseRealm = clients.findByClientId("flowise-realm").get(0).getId();
+            List<RoleRepresentation> rights = clients.get(flowiseRealm).roles().list().stream()
+                .filter(r -> List.of("view-users", "manage-users", "view-identity-providers").contains(r.getName())).toList();
+            env.admin().realm("master").clients().get(page).getScopeMappings().clientLevel(flowiseRealm).add(rights);
+        }
+    }
+
+    @Nested
     class GivenTheGermanLocale {
 
         @Test
