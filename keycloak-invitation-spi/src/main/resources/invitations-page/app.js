@@ -240,10 +240,8 @@
     if (open && state.options.mayManage) {
       actions.push(el('button', { type: 'button', class: 'pf-v5-c-button pf-m-link pf-m-inline', 'data-action': 'resend',
         'aria-label': t('resend') + ' ' + invitation.email, onclick: () => resend(invitation), text: t('resend') }));
-      if (invitation.status === 'PENDING' || invitation.status === 'EXPIRED') {
-        actions.push(el('button', { type: 'button', class: 'pf-v5-c-button pf-m-link pf-m-danger pf-m-inline', 'data-action': 'revoke',
-          'aria-label': t('revoke') + ' ' + invitation.email, onclick: () => revoke(invitation), text: t('revoke') }));
-      }
+      actions.push(el('button', { type: 'button', class: 'pf-v5-c-button pf-m-link pf-m-danger pf-m-inline', 'data-action': 'revoke',
+        'aria-label': t('revoke') + ' ' + invitation.email, onclick: () => revoke(invitation), text: t('revoke') }));
     }
     return el('tr', { class: 'pf-v5-c-table__tr', 'data-email': invitation.email, 'data-id': invitation.id },
       el('td', { class: 'pf-v5-c-table__td', 'data-label': t('colEmail'), text: invitation.email }),

@@ -5,6 +5,7 @@ import io.github.flowisesso.invitation.InvitationStatus;
 import io.github.flowisesso.invitation.InvitationStore;
 import io.github.flowisesso.invitation.InvitationTokens;
 import io.github.flowisesso.invitation.LoginType;
+import io.github.flowisesso.manage.InvitationsPage;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
@@ -42,8 +43,8 @@ final class InvitationLinkResource {
 
     /** The admins' invitations page shares this mount point, {@code /realms/{realm}/invitations}. */
     @Path("manage")
-    public io.github.flowisesso.manage.InvitationsPage manage() {
-        return new io.github.flowisesso.manage.InvitationsPage(session);
+    public InvitationsPage manage() {
+        return new InvitationsPage(session);
     }
 
     @GET

@@ -1,5 +1,9 @@
 package io.github.flowisesso.entra;
 
+import java.util.ServiceLoader;
+import org.keycloak.broker.provider.BrokeredIdentityContext;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 import java.util.List;
 import org.keycloak.broker.oidc.OIDCIdentityProvider;
 import org.keycloak.broker.provider.AbstractIdentityProviderFactory;
@@ -34,20 +38,19 @@ public final class EntraIdIdentityProviderFactory extends AbstractIdentityProvid
     public void init(org.keycloak.Config.Scope config) {
         AuthorityHosts.configure(config.get("allowed-authority-hosts"));
         // All checks shipped in this jar; none would silently drop the login type rule, so that fails the start.
-        List<SignInChecks> found = java.util.ServiceLoader.load(SignInChecks.class, SignInChecks.class.getClassLoader())
-            .stream().map(java.util.ServiceLoader.Provider::get).toList();
+        List<SignInChecks> found = ServiceLoader.load(SignInChecks.class, SignInChecks.class.getClassLoader())
+            .stream().map(ServiceLoader.Provider::get).toList();
         if (found.isEmpty()) {
             throw new IllegalStateException("no " + SignInChecks.class.getName() + " in the provider jar");
         }
         checks = new SignInChecks() {
             @Override
-            public void received(org.keycloak.broker.provider.BrokeredIdentityContext identity) {
+            public void received(BrokeredIdentityContext identity) {
                 found.forEach(check -> check.received(identity));
             }
 
             @Override
-            public void returning(KeycloakSession session, org.keycloak.models.RealmModel realm, org.keycloak.models.UserModel user,
-                                  org.keycloak.broker.provider.BrokeredIdentityContext identity) {
+            public void returning(KeycloakSession session, RealmModel realm, UserModel user, BrokeredIdentityContext identity) {
                 found.forEach(check -> check.returning(session, realm, user, identity));
             }
         };

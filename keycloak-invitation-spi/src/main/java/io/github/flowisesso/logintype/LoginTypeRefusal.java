@@ -1,5 +1,6 @@
 package io.github.flowisesso.logintype;
 
+import io.github.flowisesso.invitation.EventDetails;
 import io.github.flowisesso.invitation.Labels;
 import java.util.Comparator;
 import java.util.Optional;
@@ -16,7 +17,7 @@ import org.keycloak.models.UserModel;
 final class LoginTypeRefusal {
 
     static final String EVENT_ERROR = "login_type_mismatch";
-    static final String LOGIN_TYPE = io.github.flowisesso.invitation.EventDetails.LOGIN_TYPE;
+    static final String LOGIN_TYPE = EventDetails.LOGIN_TYPE;
 
     static final String REASON_PASSWORD_LOGIN = "password_login_for_sso_user";
     static final String REASON_RESET_PASSWORD = "reset_password_for_sso_user";

@@ -3,6 +3,7 @@ package io.github.flowisesso.manage;
 import io.github.flowisesso.invitation.Labels;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.flowisesso.enrollment.InvitationLinkResourceProviderFactory;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.keycloak.common.Version;
+import org.keycloak.common.util.HtmlUtils;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocolService;
@@ -47,9 +49,9 @@ public final class InvitationsPage {
         Locale locale = session.getContext().resolveLocale(null);
         PageMessages messages = PageMessages.of(locale);
         String html = messages.fill(PageAssets.text("index.html"))
-            .replace("${lang}", PageAssets.escape(messages.language()))
-            .replace("${patternfly}", PageAssets.escape(commonResources() + "/vendor/patternfly-v5/patternfly.min.css"))
-            .replace("${assets}", PageAssets.escape(pageUri().toString()))
+            .replace("${lang}", HtmlUtils.escapeAttribute(messages.language()))
+            .replace("${patternfly}", HtmlUtils.escapeAttribute(commonResources() + "/vendor/patternfly-v5/patternfly.min.css"))
+            .replace("${assets}", HtmlUtils.escapeAttribute(pageUri().toString()))
             .replace("${config}", config(messages));
         return PageAssets.secured(session, Response.ok(html, "text/html; charset=utf-8")).build();
     }
@@ -63,7 +65,7 @@ public final class InvitationsPage {
 
     private URI pageUri() {
         return session.getContext().getUri().getBaseUriBuilder().path("realms").path(realm.getName())
-            .path(io.github.flowisesso.enrollment.InvitationLinkResourceProviderFactory.ID).path("manage").path("/").build();
+            .path(InvitationLinkResourceProviderFactory.ID).path("manage").path("/").build();
     }
 
     private String commonResources() {

@@ -1,6 +1,7 @@
 package io.github.flowisesso.manage;
 
 import java.io.IOException;
+import org.keycloak.common.util.HtmlUtils;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
@@ -55,7 +56,7 @@ final class PageMessages {
             if (text == null) {
                 throw new IllegalStateException("no page message " + m.group(1));
             }
-            m.appendReplacement(out, Matcher.quoteReplacement(PageAssets.escape(text)));
+            m.appendReplacement(out, Matcher.quoteReplacement(HtmlUtils.escapeAttribute(text)));
         }
         m.appendTail(out);
         return out.toString();

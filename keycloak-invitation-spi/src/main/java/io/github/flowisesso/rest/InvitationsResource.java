@@ -100,9 +100,11 @@ public final class InvitationsResource {
         return answer(() -> {
             long now = Time.currentTimeMillis();
             InvitationStore store = InvitationStore.of(session);
+            InvitationStore.Filter byEmail = filter(null, email);
             Map<String, Object> counts = new LinkedHashMap<>();
             for (InvitationStatus status : InvitationStatus.values()) {
-                long upTo = store.countUpTo(realm.getId(), filter(status.name(), email), now, InvitationApiConfig.COUNT_LIMIT + 1);
+                InvitationStore.Filter filter = new InvitationStore.Filter(status, byEmail.email(), byEmail.exactEmail());
+                long upTo = store.countUpTo(realm.getId(), filter, now, InvitationApiConfig.COUNT_LIMIT + 1);
                 counts.put(status.name(), Map.of("count", Math.min(upTo, InvitationApiConfig.COUNT_LIMIT),
                     "exact", upTo <= InvitationApiConfig.COUNT_LIMIT));
             }

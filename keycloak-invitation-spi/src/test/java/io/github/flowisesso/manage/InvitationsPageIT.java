@@ -286,7 +286,7 @@ class InvitationsPageIT {
     class GivenAMasterRealmAdmin {
 
         @Test
-        void theySignInAtTheMasterRealmsPageAndManageTheFlowiseRealm(TestEnvironment env) {
+        void theySignInAtTheMasterRealmsPageAndSeeTheFlowiseRealmsInvitationsWithTheirActions(TestEnvironment env) {
             ensureMasterPageClient(env);
             String email = newEmail();
             env.invitationApi().create(REALM, Map.of("email", email, "loginType", "PASSWORD", "sendEmail", false));

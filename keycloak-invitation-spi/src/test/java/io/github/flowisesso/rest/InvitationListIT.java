@@ -1,55 +1,22 @@
 package io.github.flowisesso.rest;
 
 import static io.github.flowisesso.rest.ApiFixtures.BARE_REALM;
-import static io.github.flowisesso.rest.ApiFixtures.FRONTEND_REALM;
-import static io.github.flowisesso.rest.ApiFixtures.FRONTEND_URL;
-import static io.github.flowisesso.rest.ApiFixtures.ONE_IDP_REALM;
-import static io.github.flowisesso.rest.ApiFixtures.OTHER_ADMINS_REALM;
 import static io.github.flowisesso.rest.ApiFixtures.REALM;
-import static io.github.flowisesso.rest.ApiFixtures.SMTP_DOWN_REALM;
-import static io.github.flowisesso.rest.ApiFixtures.TWO_IDPS_REALM;
 import static io.github.flowisesso.rest.ApiFixtures.newEmail;
-import static io.github.flowisesso.rest.ApiFixtures.sha256;
 import static io.github.flowisesso.testsupport.InvitationApi.q;
 import static io.github.flowisesso.testsupport.Invitations.invite;
-import static io.github.flowisesso.testsupport.StateAssertions.onlyAccount;
 import static org.assertj.core.api.Assertions.assertThat;
-import io.github.flowisesso.testsupport.Browser;
 import io.github.flowisesso.testsupport.InvitationApi;
 import io.github.flowisesso.testsupport.InvitationApi.Answer;
 import io.github.flowisesso.testsupport.Invitations.Seeded;
-import io.github.flowisesso.testsupport.KeycloakExtension;
-import io.github.flowisesso.testsupport.Mailbox;
-import io.github.flowisesso.testsupport.Mailbox.Mail;
 import io.github.flowisesso.testsupport.TestEnvironment;
-import jakarta.ws.rs.core.Response;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import org.keycloak.representations.idm.GroupRepresentation;
-import org.keycloak.representations.idm.RoleRepresentation;
-import org.keycloak.representations.idm.ClientRepresentation;
-import org.keycloak.admin.client.resource.RealmResource;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.keycloak.admin.client.CreatedResponseUtil;
-import org.keycloak.representations.idm.AdminEventRepresentation;
-import org.keycloak.representations.idm.UserRepresentation;
 
 /** The invitation admin API: reading invitations, and the retention of long-expired ones. */
 class InvitationListIT extends InvitationApiTestBase {

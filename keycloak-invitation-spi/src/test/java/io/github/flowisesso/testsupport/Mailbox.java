@@ -1,5 +1,6 @@
 package io.github.flowisesso.testsupport;
 
+import org.keycloak.representations.idm.RealmRepresentation;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.BodyPart;
@@ -29,7 +30,7 @@ public final class Mailbox implements AutoCloseable {
     /** A new mailbox that the flowise realm of this server now sends its mail to. */
     public static Mailbox forTheRealm(TestEnvironment env) {
         Mailbox mailbox = new Mailbox();
-        org.keycloak.representations.idm.RealmRepresentation smtp = new org.keycloak.representations.idm.RealmRepresentation();
+        RealmRepresentation smtp = new RealmRepresentation();
         smtp.setSmtpServer(mailbox.smtpSettings());
         env.realm().update(smtp);
         return mailbox;
