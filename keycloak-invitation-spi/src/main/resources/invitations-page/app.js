@@ -229,6 +229,14 @@
     await Promise.all([loadPage(), loadCounts()]);
   }
 
+  /** Where the invitation email stands; a failure shows the mail server's own words. */
+  function delivery(d) {
+    if (!d || d.status === 'NONE') return [t('deliveryNONE')];
+    const parts = [d.status === 'SENT' ? t('deliverySENT', when(d.sentAt)) : t('delivery' + d.status, d.attempts)];
+    if (d.lastError) parts.push(el('div', { class: 'inv-delivery-error', text: d.lastError }));
+    return parts;
+  }
+
   function row(invitation) {
     const access = [...(invitation.roles || []), ...(invitation.groups || [])].join(', ');
     const accepted = invitation.acceptedUserId
@@ -247,6 +255,7 @@
       el('td', { class: 'pf-v5-c-table__td', 'data-label': t('colEmail'), text: invitation.email }),
       el('td', { class: 'pf-v5-c-table__td', 'data-label': t('colLoginType'), text: t('loginType' + invitation.loginType) }),
       el('td', { class: 'pf-v5-c-table__td', 'data-label': t('colStatus') }, el('span', { class: 'inv-status inv-status-' + invitation.status.toLowerCase(), 'data-status': invitation.status, text: t('status' + invitation.status) })),
+      el('td', { class: 'pf-v5-c-table__td', 'data-label': t('colDelivery'), 'data-delivery': (invitation.delivery || {}).status }, delivery(invitation.delivery)),
       el('td', { class: 'pf-v5-c-table__td', 'data-label': t('colAccess'), text: access }),
       el('td', { class: 'pf-v5-c-table__td', 'data-label': t('colCreated'), text: when(invitation.createdAt) }),
       el('td', { class: 'pf-v5-c-table__td', 'data-label': t('colExpires'), text: when(invitation.expiresAt) }),

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
 import org.keycloak.models.KeycloakSession;
@@ -21,12 +20,15 @@ import org.keycloak.theme.beans.LinkExpirationFormatterMethod;
 
 /**
  * The invitation email: who invites whom to what, how to sign in, until when, and the link. Rendered by the realm's
- * email theme ({@code invitation.ftl}) and sent through the realm's SMTP settings.
+ * email theme ({@code invitation.ftl}) and sent through the realm's SMTP settings, by the {@link MailOutbox} worker
+ * (no request at hand: everything the mail says comes from {@link Content}).
  */
 public final class InvitationEmail {
 
     static final String TEMPLATE = "invitation.ftl";
     static final String SUBJECT_KEY = "invitationSubject";
+    /** The template attribute that tells Keycloak's email templating to leave request headers out of the locale. */
+    private static final String IGNORE_ACCEPT_LANGUAGE = "IGNORE_ACCEPT_LANGUAGE_HEADER";
 
     /** What the email says; names are null when unknown. */
     public record Content(String email, String firstName, String lastName, String locale, boolean sso,
@@ -49,9 +51,10 @@ public final class InvitationEmail {
         attributes.put("inviteeEmail", content.email());
         attributes.put("sso", content.sso());
         attributes.put("identityProviderName", content.identityProviderName());
-        long minutes = TimeUnit.MILLISECONDS.toMinutes(content.validForMillis());
-        attributes.put("linkExpiration", minutes);
-        Locale resolved = session.getContext().resolveLocale(invitee);
+        attributes.put("linkExpiration", roundedMinutes(content.validForMillis()));
+        // No Accept-Language: the outbox sends outside any request, and the invitee's language is not the admin's.
+        attributes.put(IGNORE_ACCEPT_LANGUAGE, true);
+        Locale resolved = session.getContext().resolveLocale(invitee, true);
         attributes.put("linkExpirationFormatter", new LinkExpirationFormatterMethod(messages(session, realm, resolved), resolved));
         attributes.put("expiresAt", DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.SHORT)
             .withLocale(resolved).withZone(ZoneOffset.UTC).format(Instant.ofEpochMilli(content.expiresAt())) + " UTC");
@@ -68,6 +71,15 @@ public final class InvitationEmail {
         } catch (IOException e) {
             throw new EmailException("Cannot read the email theme's messages", e);
         }
+    }
+
+    /**
+     * What is left of the validity when the mail goes out, as people say it: "2 days", not "2879 minutes" (the mail
+     * leaves a moment after the invitation was made, or hours later after retries). The exact time follows it.
+     */
+    static long roundedMinutes(long millis) {
+        long minutes = Math.round(millis / 60_000.0);
+        return minutes < 60 ? Math.max(1, minutes) : Math.round(minutes / 60.0) * 60;
     }
 
     private static String fullName(String first, String last) {

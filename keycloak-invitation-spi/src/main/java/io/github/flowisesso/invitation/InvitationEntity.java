@@ -34,6 +34,10 @@ import jakarta.persistence.Table;
     // Retention, one bounded batch at a time: the oldest expiries first, read along IDX_FLOWISE_INVITATION_EXPIRES.
     @NamedQuery(name = "invitation.expiredBefore",
         query = "SELECT i.id FROM InvitationEntity i WHERE i.expiresAt < :cutoff ORDER BY i.expiresAt"),
+    // The outbox workers: queued mails whose time has come, soonest first (IDX_FLOWISE_INVITATION_DELIVERY).
+    @NamedQuery(name = "invitation.dueForDelivery",
+        query = "SELECT i.id FROM InvitationEntity i WHERE i.delivery = io.github.flowisesso.invitation.DeliveryStatus.QUEUED"
+            + " AND i.deliveryDueAt <= :now ORDER BY i.deliveryDueAt"),
 })
 /*
  * Updates and deletes are native SQL: Hibernate 7 caches the translation of JPQL selects but translates a JPQL
@@ -64,7 +68,8 @@ import jakarta.persistence.Table;
         hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
     // Conditional like the claim: a revoke or resend racing a completion never overwrites ACCEPTED.
     @NamedNativeQuery(name = "invitation.revoke",
-        query = "UPDATE FLOWISE_INVITATION SET STATUS = 'REVOKED', OPEN_EMAIL = NULL"
+        query = "UPDATE FLOWISE_INVITATION SET STATUS = 'REVOKED', OPEN_EMAIL = NULL,"
+            + " DELIVERY = CASE WHEN DELIVERY = 'QUEUED' THEN 'NONE' ELSE DELIVERY END"
             + " WHERE REALM_ID = :realmId AND ID = :id AND STATUS = 'PENDING'",
         hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
     // An expired PENDING invitation gives its address back, so that a new one (or a resend) can hold it.
@@ -74,11 +79,42 @@ import jakarta.persistence.Table;
         hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
     @NamedNativeQuery(name = "invitation.replaceToken",
         query = "UPDATE FLOWISE_INVITATION SET TOKEN_HASH = :tokenHash, EXPIRES_AT = :expiresAt, EMAILED = :emailed,"
-            + " OPEN_EMAIL = EMAIL"
+            + " OPEN_EMAIL = EMAIL, DELIVERY = :delivery, DELIVERY_ATTEMPTS = 0, DELIVERY_DUE_AT = :dueAt,"
+            + " DELIVERY_ERROR = NULL, DELIVERY_SENT_AT = NULL, MAIL_BASE_URL = :baseUrl, INVITER_NAME = :inviterName"
             + " WHERE REALM_ID = :realmId AND ID = :id AND STATUS = 'PENDING'",
+        hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
+    // An outbox worker takes a due mail: for a lease (DUE_AT moves to its end, so no other worker takes it meanwhile)
+    // and with a new token whose hash replaces the one stored, so that no usable token ever rests in the database.
+    // Of workers racing for a row, the row lock lets exactly one through: the others find DUE_AT in the future.
+    @NamedNativeQuery(name = "invitation.claimForDelivery",
+        query = "UPDATE FLOWISE_INVITATION SET TOKEN_HASH = :tokenHash, DELIVERY_DUE_AT = :leaseUntil,"
+            + " DELIVERY_ATTEMPTS = DELIVERY_ATTEMPTS + 1"
+            + " WHERE ID = :id AND DELIVERY = 'QUEUED' AND DELIVERY_DUE_AT <= :now AND STATUS = 'PENDING' AND EXPIRES_AT > :now",
+        hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
+    // The outcome of a send, only while the row still carries the token that was sent: a resend meanwhile has queued
+    // a newer mail, whose state this must not overwrite.
+    @NamedNativeQuery(name = "invitation.deliverySent",
+        query = "UPDATE FLOWISE_INVITATION SET DELIVERY = 'SENT', DELIVERY_SENT_AT = :now, DELIVERY_DUE_AT = NULL,"
+            + " DELIVERY_ERROR = NULL WHERE ID = :id AND TOKEN_HASH = :tokenHash AND DELIVERY = 'QUEUED'",
+        hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
+    @NamedNativeQuery(name = "invitation.deliveryFailed",
+        query = "UPDATE FLOWISE_INVITATION SET DELIVERY = :delivery, DELIVERY_DUE_AT = :dueAt, DELIVERY_ERROR = :error"
+            + " WHERE ID = :id AND TOKEN_HASH = :tokenHash AND DELIVERY = 'QUEUED'",
+        hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
+    // A due mail that may no longer go out: its invitation was accepted (SSO needs no link) or revoked (NONE), or it
+    // expired waiting (FAILED, with the reason).
+    @NamedNativeQuery(name = "invitation.deliveryAbandoned",
+        query = "UPDATE FLOWISE_INVITATION SET DELIVERY = CASE WHEN STATUS = 'PENDING' THEN 'FAILED' ELSE 'NONE' END,"
+            + " DELIVERY_ERROR = CASE WHEN STATUS = 'PENDING' THEN :expired ELSE NULL END, DELIVERY_DUE_AT = NULL"
+            + " WHERE ID = :id AND DELIVERY = 'QUEUED' AND DELIVERY_DUE_AT <= :now"
+            + " AND (STATUS <> 'PENDING' OR EXPIRES_AT <= :now)",
         hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
     // Retention: whatever its state, a row goes once its expiry lies further back than the retention period
     // (an accepted invitation was accepted before it expired); by primary key, a batch found by invitation.expiredBefore.
+    // A realm's invitations go with the realm.
+    @NamedNativeQuery(name = "invitation.deleteByRealm",
+        query = "DELETE FROM FLOWISE_INVITATION WHERE REALM_ID = :realmId",
+        hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
     @NamedNativeQuery(name = "invitation.deleteByIds",
         query = "DELETE FROM FLOWISE_INVITATION WHERE ID IN (:ids)",
         hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
@@ -165,6 +201,33 @@ public class InvitationEntity {
     @Column(name = "OPEN_EMAIL", length = 320)
     private String openEmail;
 
+    @Enumerated(EnumType.STRING)
+    @Column(name = "DELIVERY", length = 16, nullable = false)
+    private DeliveryStatus delivery = DeliveryStatus.NONE;
+
+    /** Sends tried for the current link (a crash mid-send counts too). */
+    @Column(name = "DELIVERY_ATTEMPTS", nullable = false)
+    private int deliveryAttempts;
+
+    /** QUEUED: when a worker may take the mail (the next try, or the end of the lease of the worker that has it). */
+    @Column(name = "DELIVERY_DUE_AT")
+    private Long deliveryDueAt;
+
+    /** The last failure's cause, as the mail server or the network gave it. */
+    @Column(name = "DELIVERY_ERROR", length = 500)
+    private String deliveryError;
+
+    @Column(name = "DELIVERY_SENT_AT")
+    private Long deliverySentAt;
+
+    /** The realm frontend URL the link is built on, fixed by the request that queued the mail. */
+    @Column(name = "MAIL_BASE_URL", length = 2048)
+    private String mailBaseUrl;
+
+    /** The inviting admin's display name, for the mail's greeting. */
+    @Column(name = "INVITER_NAME", length = 255)
+    private String inviterName;
+
     public String getId() { return id; }
     public void setId(String id) { this.id = id; }
     public String getRealmId() { return realmId; }
@@ -205,4 +268,18 @@ public class InvitationEntity {
     public void setLocale(String locale) { this.locale = locale; }
     public String getOpenEmail() { return openEmail; }
     public void setOpenEmail(String openEmail) { this.openEmail = openEmail; }
+    public DeliveryStatus getDelivery() { return delivery; }
+    public void setDelivery(DeliveryStatus delivery) { this.delivery = delivery; }
+    public int getDeliveryAttempts() { return deliveryAttempts; }
+    public void setDeliveryAttempts(int deliveryAttempts) { this.deliveryAttempts = deliveryAttempts; }
+    public Long getDeliveryDueAt() { return deliveryDueAt; }
+    public void setDeliveryDueAt(Long deliveryDueAt) { this.deliveryDueAt = deliveryDueAt; }
+    public String getDeliveryError() { return deliveryError; }
+    public void setDeliveryError(String deliveryError) { this.deliveryError = deliveryError; }
+    public Long getDeliverySentAt() { return deliverySentAt; }
+    public void setDeliverySentAt(Long deliverySentAt) { this.deliverySentAt = deliverySentAt; }
+    public String getMailBaseUrl() { return mailBaseUrl; }
+    public void setMailBaseUrl(String mailBaseUrl) { this.mailBaseUrl = mailBaseUrl; }
+    public String getInviterName() { return inviterName; }
+    public void setInviterName(String inviterName) { this.inviterName = inviterName; }
 }

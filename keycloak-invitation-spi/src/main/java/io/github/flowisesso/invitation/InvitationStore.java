@@ -112,6 +112,11 @@ public final class InvitationStore {
         return Optional.ofNullable(em.find(InvitationEntity.class, id)).filter(i -> i.getRealmId().equals(realmId));
     }
 
+    /** By primary key, in any realm: for the outbox workers, which serve every realm. */
+    public Optional<InvitationEntity> find(String id) {
+        return Optional.ofNullable(em.find(InvitationEntity.class, id));
+    }
+
     /** PENDING invitations for an address, newest first; expired ones included, the caller decides. */
     public List<InvitationEntity> pendingFor(String realmId, String canonicalEmail) {
         return em.createNamedQuery("invitation.pendingByRealmAndEmail", InvitationEntity.class)
@@ -229,19 +234,86 @@ public final class InvitationStore {
             .executeUpdate() == 1;
     }
 
-    /** A new token hash and expiry for a PENDING invitation: the old token stops matching at once. */
-    public boolean replaceToken(String realmId, String id, String tokenHash, long expiresAt, boolean emailed) {
+    /**
+     * A new token hash and expiry for a PENDING invitation: the old token stops matching at once. With a {@code mail},
+     * the invitation's email is queued anew (due now, no attempts yet); without, nothing is to be sent.
+     */
+    public boolean replaceToken(String realmId, String id, String tokenHash, long expiresAt, QueuedMail mail) {
         try {
-            return em.createNamedQuery("invitation.replaceToken")
+            return nullable(em.createNamedQuery("invitation.replaceToken"))
                 .setParameter("realmId", realmId)
                 .setParameter("id", id)
                 .setParameter("tokenHash", tokenHash)
                 .setParameter("expiresAt", expiresAt)
-                .setParameter("emailed", emailed)
+                .setParameter("emailed", mail != null)
+                .setParameter("delivery", (mail != null ? DeliveryStatus.QUEUED : DeliveryStatus.NONE).name())
+                .setParameter("dueAt", mail != null ? mail.dueAt() : null, Long.class)
+                .setParameter("baseUrl", mail != null ? mail.baseUrl() : null, String.class)
+                .setParameter("inviterName", mail != null ? mail.inviterName() : null, String.class)
                 .executeUpdate() == 1;
         } catch (RuntimeException e) {
             throw AddressTaken.orRethrow(e);
         }
+    }
+
+    /** What a queued invitation email needs beyond the invitation itself: when, on which base URL, from whom. */
+    public record QueuedMail(long dueAt, String baseUrl, String inviterName) {
+    }
+
+    /** Ids of at most {@code max} queued mails due at {@code now}, soonest first, of any realm. */
+    public List<String> dueForDelivery(long now, int max) {
+        return em.createNamedQuery("invitation.dueForDelivery", String.class)
+            .setParameter("now", now)
+            .setMaxResults(max)
+            .getResultList();
+    }
+
+    /**
+     * Takes a due mail for sending until {@code leaseUntil}, replacing the stored token hash by {@code tokenHash} (of
+     * the token the mail will carry). {@code false} when another worker took it first, or it may not go out any more.
+     */
+    public boolean claimForDelivery(String id, String tokenHash, long now, long leaseUntil) {
+        return em.createNamedQuery("invitation.claimForDelivery")
+            .setParameter("id", id)
+            .setParameter("tokenHash", tokenHash)
+            .setParameter("now", now)
+            .setParameter("leaseUntil", leaseUntil)
+            .executeUpdate() == 1;
+    }
+
+    /** The mail carrying {@code tokenHash}'s token was accepted by the mail server. */
+    public boolean deliverySent(String id, String tokenHash, long now) {
+        return em.createNamedQuery("invitation.deliverySent")
+            .setParameter("id", id)
+            .setParameter("tokenHash", tokenHash)
+            .setParameter("now", now)
+            .executeUpdate() == 1;
+    }
+
+    /** The send failed: try again at {@code retryAt}, or ({@code retryAt} null) give up. */
+    public boolean deliveryFailed(String id, String tokenHash, Long retryAt, String error) {
+        return nullable(em.createNamedQuery("invitation.deliveryFailed"))
+            .setParameter("id", id)
+            .setParameter("tokenHash", tokenHash)
+            .setParameter("delivery", (retryAt != null ? DeliveryStatus.QUEUED : DeliveryStatus.FAILED).name())
+            .setParameter("dueAt", retryAt, Long.class)
+            .setParameter("error", error)
+            .executeUpdate() == 1;
+    }
+
+    /** A native statement whose parameters may be null: those are bound with their type, which PostgreSQL needs. */
+    @SuppressWarnings("unchecked")
+    private static org.hibernate.query.Query<Object> nullable(jakarta.persistence.Query query) {
+        return query.unwrap(org.hibernate.query.Query.class);
+    }
+
+    /** Settles a due mail whose invitation ended before it could go out (see the query). */
+    public boolean deliveryAbandoned(String id, long now, String expiredError) {
+        return em.createNamedQuery("invitation.deliveryAbandoned")
+            .setParameter("id", id)
+            .setParameter("now", now)
+            .setParameter("expired", expiredError)
+            .executeUpdate() == 1;
     }
 
     /**
@@ -255,6 +327,11 @@ public final class InvitationStore {
             .setParameter("cutoff", cutoff)
             .setMaxResults(max)
             .getResultList();
+    }
+
+    /** Deletes every invitation of a realm (the realm is being removed). */
+    public int deleteRealm(String realmId) {
+        return em.createNamedQuery("invitation.deleteByRealm").setParameter("realmId", realmId).executeUpdate();
     }
 
     /** Deletes these invitations (by primary key); returns how many there were. */

@@ -1,5 +1,7 @@
 package io.github.flowisesso.rest;
 
+import io.github.flowisesso.email.MailOutbox;
+import io.github.flowisesso.invitation.InvitationLinks;
 import io.github.flowisesso.invitation.InvitationStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,16 +32,18 @@ final class BulkInvitations {
     private final InvitationApiConfig config;
     private final Inviter inviter;
     private final InvitationLinks links;
+    private final MailOutbox outbox;
     private final AdminPermissionEvaluator auth;
 
     BulkInvitations(KeycloakSession session, RealmModel realm, InvitationApiConfig config, Inviter inviter, InvitationLinks links,
-                    AdminPermissionEvaluator auth) {
+                    MailOutbox outbox, AdminPermissionEvaluator auth) {
         this.auth = auth;
         this.session = session;
         this.realmId = realm.getId();
         this.config = config;
         this.inviter = inviter;
         this.links = links;
+        this.outbox = outbox;
     }
 
     Outcome run(List<BulkRow> rows, boolean sendEmailByDefault) {
@@ -86,7 +90,7 @@ final class BulkInvitations {
             InvitationStore.of(batchSession).writeAtCommit();
             RealmModel realm = batchSession.realms().getRealm(realmId);
             InvitationRules rules = new InvitationRules(batchSession, realm, config, auth);
-            InvitationIssuer issuer = new InvitationIssuer(batchSession, realm, inviter, links);
+            InvitationIssuer issuer = new InvitationIssuer(batchSession, realm, inviter, links, outbox);
             // Validate first, then ask the database once for the pending invitations of the whole batch
             // instead of once per row.
             List<Object> validated = new ArrayList<>(batch.size());

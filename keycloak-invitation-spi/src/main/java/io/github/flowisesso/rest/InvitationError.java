@@ -16,7 +16,6 @@ final class InvitationError extends RuntimeException {
     static final String USER_EXISTS = "user_exists";
     static final String NOT_PENDING = "invitation_not_pending";
     static final String NOT_FOUND = "not_found";
-    static final String EMAIL_FAILED = "email_failed";
     static final String BATCH_FAILED = "batch_failed";
 
     private final int status;
@@ -47,11 +46,7 @@ final class InvitationError extends RuntimeException {
         return new InvitationError(404, NOT_FOUND, null, "No invitation with this id in this realm");
     }
 
-    /** SMTP refused or failed: a gateway-style failure of a system we depend on, not of the request. */
-    static InvitationError emailFailed(String description) {
-        return new InvitationError(502, EMAIL_FAILED, null, description);
-    }
-
+    /** The database refused a bulk batch as a whole. */
     static InvitationError batchFailed(String description) {
         return new InvitationError(500, BATCH_FAILED, null, description);
     }

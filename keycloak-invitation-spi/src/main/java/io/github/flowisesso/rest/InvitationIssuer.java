@@ -1,13 +1,13 @@
 package io.github.flowisesso.rest;
 
-import io.github.flowisesso.invitation.Labels;
-import io.github.flowisesso.email.InvitationEmail;
+import io.github.flowisesso.email.MailOutbox;
+import io.github.flowisesso.invitation.DeliveryStatus;
+import io.github.flowisesso.invitation.InvitationLinks;
 import io.github.flowisesso.invitation.Enrollment;
 import io.github.flowisesso.invitation.InvitationEntity;
 import io.github.flowisesso.invitation.InvitationStatus;
 import io.github.flowisesso.invitation.InvitationStore;
 import io.github.flowisesso.invitation.InvitationTokens;
-import io.github.flowisesso.invitation.LoginType;
 import io.github.flowisesso.invitation.StringLists;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,21 +15,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
-import org.keycloak.email.EmailException;
-import org.keycloak.models.IdentityProviderModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
- * Writes invitations and hands their token out exactly once: in the email, or as the {@code link} of the answer
- * when no email is sent. Only the token's hash is stored.
+ * Writes invitations and hands their token out exactly once: as the {@code link} of the answer when no email is
+ * sent, else never (the outbox worker makes the emailed link's token when it sends). Only tokens' hashes are stored.
  */
 final class InvitationIssuer {
-
-    private static final Logger LOG = Logger.getLogger(InvitationIssuer.class);
 
     /** The written invitation; {@code link} is set only when it was not emailed. */
     record Issued(InvitationEntity invitation, String link) {
@@ -40,6 +35,8 @@ final class InvitationIssuer {
     private final InvitationStore store;
     private final Inviter inviter;
     private final InvitationLinks links;
+    private final MailOutbox outbox;
+    private boolean wakeEnlisted;
     /**
      * Pending, unexpired invitations this issuer knows of (email → id): those it created in its transaction (a bulk
      * batch writes its rows at commit, so a later row would not find an earlier one in the database) and those
@@ -54,12 +51,13 @@ final class InvitationIssuer {
      */
     private boolean writesAtCommit;
 
-    InvitationIssuer(KeycloakSession session, RealmModel realm, Inviter inviter, InvitationLinks links) {
+    InvitationIssuer(KeycloakSession session, RealmModel realm, Inviter inviter, InvitationLinks links, MailOutbox outbox) {
         this.session = session;
         this.realm = realm;
         this.store = InvitationStore.of(session);
         this.inviter = inviter;
         this.links = links;
+        this.outbox = outbox;
     }
 
     Issued create(ValidInvitation valid, boolean sendEmail) {
@@ -81,7 +79,12 @@ final class InvitationIssuer {
         invitation.setLocale(valid.locale());
         invitation.setStatus(InvitationStatus.PENDING);
         invitation.setEmailed(sendEmail);
+        // An emailed invitation's token is made by the outbox worker when it sends: this one is never handed out.
         invitation.setTokenHash(InvitationTokens.hash(token));
+        if (sendEmail) {
+            requireMailServer();
+            queue(invitation, now);
+        }
         invitation.setCreatedAt(now);
         invitation.setExpiresAt(now + TimeUnit.HOURS.toMillis(valid.expiresInHours()));
         invitation.setCreatedBy(inviter.username());
@@ -91,19 +94,12 @@ final class InvitationIssuer {
             flushOrConflict();
         }
         knownPending.put(invitation.getEmail(), invitation.getId());
-        try {
-            return deliver(invitation, token, sendEmail, now, "nothing was stored");
-        } catch (InvitationError e) {
-            // No email, no invitation: the caller retries or creates with sendEmail=false.
-            store.discard(invitation);
-            knownPending.remove(invitation.getEmail());
-            throw e;
-        }
+        return issued(invitation, token, sendEmail);
     }
 
     /**
      * New token and expiry for a PENDING (possibly expired) invitation; the old token stops matching in the same
-     * transaction. If the email then fails, the caller must roll the transaction back to keep the old token.
+     * transaction. With {@code sendEmail} the new link goes out by the outbox, else it is in the answer.
      */
     Issued resend(String id, int expiresInHours, boolean sendEmail) {
         InvitationEntity invitation = store.find(realm.getId(), id).orElseThrow(InvitationError::notFound);
@@ -113,10 +109,14 @@ final class InvitationIssuer {
         }
         refuseIfPendingElsewhere(invitation.getEmail(), invitation.getId(), now);
         refuseIfUserExists(invitation.getEmail());
+        if (sendEmail) {
+            requireMailServer();
+        }
         String token = InvitationTokens.newToken();
         boolean replaced;
         try {
-            replaced = store.replaceToken(realm.getId(), id, InvitationTokens.hash(token), now + TimeUnit.HOURS.toMillis(expiresInHours), sendEmail);
+            replaced = store.replaceToken(realm.getId(), id, InvitationTokens.hash(token),
+                now + TimeUnit.HOURS.toMillis(expiresInHours), sendEmail ? queuedMail(now) : null);
         } catch (InvitationStore.AddressTaken e) {
             throw addressTaken();
         }
@@ -125,7 +125,7 @@ final class InvitationIssuer {
             throw notPending(invitation); // accepted or revoked meanwhile
         }
         store.refresh(invitation);
-        return deliver(invitation, token, sendEmail, now, "the invitation and its previous link are unchanged");
+        return issued(invitation, token, sendEmail);
     }
 
     private static InvitationError notPending(InvitationEntity invitation) {
@@ -196,40 +196,39 @@ final class InvitationIssuer {
         }
     }
 
-    private Issued deliver(InvitationEntity invitation, String token, boolean sendEmail, long now, String onFailure) {
-        String link = links.accept(realm.getName(), token);
+    /** The answer: the link when nobody else will carry it, else (after commit) a wake-up for the outbox. */
+    private Issued issued(InvitationEntity invitation, String token, boolean sendEmail) {
         if (!sendEmail) {
-            return new Issued(invitation, link);
+            return new Issued(invitation, links.accept(realm.getName(), token));
         }
-        // A database refusal must come before the email, never after it.
-        flushOrConflict();
-        try {
-            InvitationEmail.send(session, realm, new InvitationEmail.Content(invitation.getEmail(),
-                invitation.getFirstName(), invitation.getLastName(), invitation.getLocale(),
-                invitation.getLoginType() == LoginType.SSO, identityProviderName(invitation.getIdentityProvider()),
-                inviter.displayName(), link, invitation.getExpiresAt(), invitation.getExpiresAt() - now));
-        } catch (EmailException e) {
-            // Keycloak has logged the SMTP failure with its cause already.
-            LOG.warnf("Invitation email in realm %s failed, the request is refused: %s", realm.getName(), rootMessage(e));
-            throw InvitationError.emailFailed("The invitation email could not be sent (" + rootMessage(e)
-                + "); " + onFailure + ". Check the realm's email settings, or use sendEmail=false to get the link.");
+        if (!wakeEnlisted) {
+            outbox.wakeAfterCommit(session);
+            wakeEnlisted = true;
         }
         return new Issued(invitation, null);
     }
 
-    private String identityProviderName(String alias) {
-        if (alias == null) {
-            return null;
-        }
-        IdentityProviderModel idp = session.identityProviders().getByAlias(alias);
-        return idp == null ? alias : Labels.identityProvider(idp);
+    private void queue(InvitationEntity invitation, long now) {
+        InvitationStore.QueuedMail mail = queuedMail(now);
+        invitation.setDelivery(DeliveryStatus.QUEUED);
+        invitation.setDeliveryDueAt(mail.dueAt());
+        invitation.setMailBaseUrl(mail.baseUrl());
+        invitation.setInviterName(mail.inviterName());
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+    private InvitationStore.QueuedMail queuedMail(long now) {
+        return new InvitationStore.QueuedMail(now, links.frontendBase().toString(), inviter.displayName());
+    }
+
+    /**
+     * A realm without a mail server can never send: say so now, rather than queue a mail that fails ten times. (A
+     * server that is configured but down is the outbox's business: the mail waits and goes out when it is back.)
+     */
+    private void requireMailServer() {
+        String host = realm.getSmtpConfig() == null ? null : realm.getSmtpConfig().get("host");
+        if (host == null || host.isBlank()) {
+            throw InvitationError.invalid(InvitationInput.SEND_EMAIL, "The realm has no email server (Realm settings,"
+                + " Email): configure one, or use sendEmail=false to get the link");
         }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

@@ -1,5 +1,6 @@
 package io.github.flowisesso.rest;
 
+import io.github.flowisesso.email.MailOutbox;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
@@ -9,14 +10,16 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 final class InvitationResourceProvider implements AdminRealmResourceProvider {
 
     private final InvitationApiConfig config;
+    private final MailOutbox outbox;
 
-    InvitationResourceProvider(InvitationApiConfig config) {
+    InvitationResourceProvider(InvitationApiConfig config, MailOutbox outbox) {
         this.config = config;
+        this.outbox = outbox;
     }
 
     @Override
     public Object getResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
-        return new InvitationsResource(session, realm, auth, adminEvent, config);
+        return new InvitationsResource(session, realm, auth, adminEvent, config, outbox);
     }
 
     @Override

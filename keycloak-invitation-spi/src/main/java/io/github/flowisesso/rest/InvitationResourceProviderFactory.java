@@ -1,5 +1,10 @@
 package io.github.flowisesso.rest;
 
+import io.github.flowisesso.email.MailOutbox;
+import io.github.flowisesso.email.OutboxConfig;
+import io.github.flowisesso.invitation.InvitationStore;
+import org.keycloak.models.RealmModel;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.keycloak.Config;
@@ -22,23 +27,35 @@ public final class InvitationResourceProviderFactory implements AdminRealmResour
     static final String ID = "invitations";
 
     private InvitationApiConfig config;
+    private OutboxConfig outboxConfig;
+    private MailOutbox outbox;
 
     @Override
     public AdminRealmResourceProvider create(KeycloakSession session) {
-        return new InvitationResourceProvider(config);
+        return new InvitationResourceProvider(config, outbox);
     }
 
     @Override
     public void init(Config.Scope scope) {
         config = InvitationApiConfig.from(scope);
+        outboxConfig = OutboxConfig.from(scope);
     }
 
     /**
-     * Schedules the retention job once the database is migrated (the table may not exist before). Every node runs
+     * Starts this node's email outbox workers and schedules the retention job once the database is migrated (the table may not exist before). Every node runs
      * it; that is safe because the delete is idempotent.
      */
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        outbox = new MailOutbox(factory, outboxConfig);
+        factory.register(event -> {
+            if (event instanceof PostMigrationEvent) {
+                outbox.start();
+            } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
+                // In the removing transaction: the realm and its invitations go together, or neither.
+                InvitationStore.of(removed.getKeycloakSession()).deleteRealm(removed.getRealm().getId());
+            }
+        });
         if (config.retentionDays() == 0) {
             return;
         }
@@ -56,7 +73,9 @@ public final class InvitationResourceProviderFactory implements AdminRealmResour
 
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
-        return InvitationApiConfig.metadata();
+        List<ProviderConfigProperty> all = new ArrayList<>(InvitationApiConfig.metadata());
+        all.addAll(OutboxConfig.metadata());
+        return all;
     }
 
     @Override
@@ -66,5 +85,8 @@ public final class InvitationResourceProviderFactory implements AdminRealmResour
 
     @Override
     public void close() {
+        if (outbox != null) {
+            outbox.stop();
+        }
     }
 }

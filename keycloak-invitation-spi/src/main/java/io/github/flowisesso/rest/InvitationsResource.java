@@ -3,6 +3,8 @@ package io.github.flowisesso.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.flowisesso.entra.EntraClaims;
 import io.github.flowisesso.entra.EntraConfigurationCheck;
+import io.github.flowisesso.email.MailOutbox;
+import io.github.flowisesso.invitation.InvitationLinks;
 import io.github.flowisesso.invitation.EmailAddresses;
 import io.github.flowisesso.invitation.InvitationEntity;
 import io.github.flowisesso.invitation.InvitationStatus;
@@ -48,9 +50,10 @@ public final class InvitationsResource {
     private final AdminPermissionEvaluator auth;
     private final AdminEventBuilder adminEvent;
     private final InvitationApiConfig config;
+    private final MailOutbox outbox;
 
     InvitationsResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
-                        AdminEventBuilder adminEvent, InvitationApiConfig config) {
+                        AdminEventBuilder adminEvent, InvitationApiConfig config, MailOutbox outbox) {
         this.session = session;
         this.realm = realm;
         this.auth = auth;
@@ -59,6 +62,7 @@ public final class InvitationsResource {
         // resource path (invitations/{id}) says what it is.
         this.adminEvent = adminEvent.resource(ResourceType.CUSTOM);
         this.config = config;
+        this.outbox = outbox;
     }
 
     @GET
@@ -247,8 +251,9 @@ public final class InvitationsResource {
     /** Bulk calls send no email unless asked: a mistaken import must not mail thousands of people. */
     private Response bulk(List<BulkRow> rows, String sendEmailParam) {
         boolean sendEmail = bool("sendEmail", sendEmailParam, false);
-        BulkInvitations.Outcome outcome = new BulkInvitations(session, realm, config, Inviter.of(auth.adminAuth()),
-            InvitationLinks.of(session), auth).run(rows, sendEmail);
+        BulkInvitations bulk = new BulkInvitations(session, realm, config, Inviter.of(auth.adminAuth()),
+            InvitationLinks.of(session), outbox, auth);
+        BulkInvitations.Outcome outcome = outbox.holdDuring(() -> bulk.run(rows, sendEmail));
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("total", rows.size());
         summary.put("created", outcome.created());
@@ -260,7 +265,7 @@ public final class InvitationsResource {
     }
 
     private InvitationIssuer issuer() {
-        return new InvitationIssuer(session, realm, Inviter.of(auth.adminAuth()), InvitationLinks.of(session));
+        return new InvitationIssuer(session, realm, Inviter.of(auth.adminAuth()), InvitationLinks.of(session), outbox);
     }
 
     private InvitationEntity find(String id) {

@@ -45,7 +45,7 @@ public final class Benchmarks {
         Path work = distribution.getParent().resolve("bench");
         Path logs = work.resolve("logs");
         Path output = Path.of(setting("bench.output", repoRoot.resolve("docs/benchmarks.md").toString()));
-        Set<String> only = Arrays.stream(setting("bench.only", "startup,memory,gate,create,scale,page,flowise").split(","))
+        Set<String> only = Arrays.stream(setting("bench.only", "startup,memory,gate,create,scale,page,email,flowise").split(","))
             .map(String::trim).collect(Collectors.toSet());
 
         Report report = new Report();
@@ -69,7 +69,8 @@ public final class Benchmarks {
                     setting("bench.memory.logins", 1_000), Boolean.parseBoolean(setting("bench.memory.noiseRun", "true")));
                 timings.add("memory: " + seconds(t));
             }
-            if (only.contains("gate") || only.contains("create") || only.contains("scale") || only.contains("page")) {
+            if (only.contains("gate") || only.contains("create") || only.contains("scale") || only.contains("page")
+                    || only.contains("email")) {
                 pg.createDatabase("bench_main");
                 if (Boolean.getBoolean("bench.pg.logStatements")) { // diagnosis: every statement's duration in postgres.log
                     try (var db = pg.connect("postgres"); var sql = db.createStatement()) {
@@ -109,6 +110,12 @@ public final class Benchmarks {
                             setting("bench.page.rounds", 60), setting("bench.page.renders", 10),
                             Duration.ofSeconds(setting("bench.page.budget.seconds", 120)));
                         timings.add("invitations page at scale: " + seconds(t));
+                    }
+                    if (only.contains("email")) {
+                        t = System.nanoTime();
+                        InvitationEmailBenchmark.run(server, report, setting("bench.email.rows", 10_000),
+                            setting("bench.email.calls", 3), setting("bench.email.baseline", 2_000));
+                        timings.add("invitation email: " + seconds(t));
                     }
                 }
             }

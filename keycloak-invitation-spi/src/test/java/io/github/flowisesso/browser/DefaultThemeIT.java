@@ -43,7 +43,7 @@ class DefaultThemeIT {
                 String email = StateAssertions.newEmail("stock-theme");
                 assertThat(env.invitationApi().create(TestEnvironment.REALM, Map.of("email", email, "loginType", "SSO",
                     "identityProvider", TestEnvironment.IDP_ALIAS)).status()).isEqualTo(201);
-                List<Mailbox.Mail> mails = mailbox.to(email);
+                List<Mailbox.Mail> mails = mailbox.awaitTo(email, 1);
                 assertThat(mails).hasSize(1);
                 Mailbox.Mail mail = mails.get(0);
                 assertThat(mail.subject()).endsWith("invited you to Flowise");

@@ -6,6 +6,8 @@ import static io.github.flowisesso.cluster.ClusterSupport.tokenOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.flowisesso.testsupport.EntraStandIn;
+import io.github.flowisesso.testsupport.Eventually;
+import io.github.flowisesso.testsupport.Mailbox;
 import io.github.flowisesso.testsupport.FlowiseStub;
 import io.github.flowisesso.testsupport.InvitationApi;
 import io.github.flowisesso.testsupport.KeycloakServer;
@@ -251,6 +253,46 @@ class TwoNodeClusterIT {
         ClusterSupport.awaitClusterView(nodeB.logFile(), 2, Duration.ofMinutes(2));
         assertEverythingThere(nodeA, adminA);
         assertEverythingThere(nodeB, adminB);
+    }
+
+    /**
+     * The email outbox on two nodes: mails queued through both go out, and when one node dies mid-sending the other
+     * sends what it held once its lease has run out. No mail is lost, and at most what the dead node held goes twice.
+     */
+    @Test
+    @Order(5)
+    void mailsQueuedThroughBothNodesAllGoOutWhenOneDiesMidSending() {
+        int perNode = 300;
+        try (Mailbox mailbox = new Mailbox()) {
+            org.keycloak.representations.idm.RealmRepresentation smtp = new org.keycloak.representations.idm.RealmRepresentation();
+            smtp.setSmtpServer(mailbox.smtpSettings());
+            adminA.realm(REALM).update(smtp);
+            List<String> emails = new ArrayList<>();
+            for (KeycloakServer node : List.of(nodeA, nodeB)) {
+                List<Map<String, Object>> rows = new ArrayList<>();
+                for (int i = 0; i < perNode; i++) {
+                    String email = StateAssertions.newEmail("cluster-mail");
+                    emails.add(email);
+                    rows.add(Map.of("email", email, "loginType", "PASSWORD"));
+                }
+                InvitationApi.Answer bulk = api(node, node == nodeA ? adminA : adminB).bulkJson(REALM, rows, "?sendEmail=true");
+                assertThat(bulk.json()).as(bulk.toString()).containsEntry("created", perNode);
+            }
+            mailbox.awaitReceived(60, Duration.ofSeconds(60));
+
+            nodeB.kill();
+
+            mailbox.awaitReceived(2 * perNode, Duration.ofMinutes(5));
+            Eventually.until("every mail recorded as sent", Duration.ofSeconds(60),
+                () -> api(nodeA, adminA).get(REALM, "?status=PENDING&email=cluster-mail&max=1000").jsonList(),
+                list -> list.size() == 2 * perNode && list.stream().allMatch(i -> "SENT".equals(((Map<?, ?>) i.get("delivery")).get("status"))));
+            for (String email : emails) {
+                assertThat(mailbox.to(email)).as("mails to " + email).isNotEmpty();
+            }
+            assertThat(mailbox.received().size() - 2 * perNode).as("mails sent twice").isBetween(0, TestEnvironment.MAIL_SENDERS * 10);
+        } finally {
+            nodeB.startAgain();
+        }
     }
 
     private void assertEverythingThere(KeycloakServer node, Keycloak admin) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.flowisesso.testsupport.Accounts;
 import io.github.flowisesso.testsupport.Chromium;
+import io.github.flowisesso.testsupport.Eventually;
 import io.github.flowisesso.testsupport.InvitationApi;
 import io.github.flowisesso.testsupport.InvitationApi.Answer;
 import io.github.flowisesso.testsupport.KeycloakExtension;
@@ -117,12 +118,19 @@ class InvitationsPageIT {
                 driver.findElement(By.id("f-email")).clear();
                 driver.findElement(By.id("f-email")).sendKeys(email);
                 click(driver, By.id("invite-submit"));
-                waitForText(driver, By.id("notice"), "The invitation was emailed to " + email);
+                waitForText(driver, By.id("notice"), "The invitation email to " + email + " is on its way");
             });
             assertThat(onlyInvitation(env, email)).containsEntry("loginType", "PASSWORD").doesNotContainKey("identityProvider");
-            List<Mailbox.Mail> mails = mailbox.to(email);
+            List<Mailbox.Mail> mails = mailbox.awaitTo(email, 1);
             assertThat(mails).hasSize(1);
             assertThat(mails.get(0).text()).contains("/realms/flowise/invitations/accept?token=");
+            Eventually.until("the email recorded as sent", Duration.ofSeconds(30), () -> onlyInvitation(env, email),
+                i -> "SENT".equals(((Map<?, ?>) i.get("delivery")).get("status")));
+            onThePage(env, "en", "password-email-sent", (driver, shot) -> {
+                WebElement cell = waitFor(driver, d -> d.findElement(By.cssSelector("tr[data-email='" + email + "'] td[data-delivery]")));
+                assertThat(cell.getAttribute("data-delivery")).isEqualTo("SENT");
+                assertThat(cell.getText()).startsWith("Sent ");
+            });
         }
 
         @Test
@@ -237,7 +245,7 @@ class InvitationsPageIT {
                 assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("f-email");
                 assertThat(unlabelledControls(driver)).as("controls of the invite dialog without a name").isEmpty();
                 driver.switchTo().activeElement().sendKeys(email, Keys.ENTER);
-                waitForText(driver, By.id("notice"), "The invitation was emailed to " + email);
+                waitForText(driver, By.id("notice"), "The invitation email to " + email + " is on its way");
             });
             // the provider list's first entry (the realm may hold more than one Entra provider when other tests ran)
             assertThat(onlyInvitation(env, email)).containsEntry("loginType", "SSO").containsKey("identityProvider");

@@ -3,14 +3,11 @@ package io.github.flowisesso.rest;
 import io.github.flowisesso.testsupport.FreePorts;
 import io.github.flowisesso.testsupport.InvitationApi;
 import io.github.flowisesso.testsupport.Mailbox;
+import io.github.flowisesso.testsupport.Invitations;
 import io.github.flowisesso.testsupport.TestEnvironment;
 import jakarta.ws.rs.core.Response;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -53,11 +50,7 @@ final class ApiFixtures {
     }
 
     static String sha256(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Invitations.sha256(token);
     }
 
     static synchronized void ensureRealm(TestEnvironment env, String name, Consumer<RealmRepresentation> customize) {

@@ -53,7 +53,7 @@ abstract class InvitationApiTestBase {
     }
 
     static Mail onlyMailTo(String email) {
-        List<Mail> mails = mailbox.to(email);
+        List<Mail> mails = mailbox.awaitTo(email, 1);
         assertThat(mails).as("mails to " + email).hasSize(1);
         return mails.get(0);
     }

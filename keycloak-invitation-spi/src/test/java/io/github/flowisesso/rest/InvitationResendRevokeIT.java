@@ -1,5 +1,6 @@
 package io.github.flowisesso.rest;
 
+import static io.github.flowisesso.rest.ApiFixtures.BARE_REALM;
 import static io.github.flowisesso.rest.ApiFixtures.REALM;
 import static io.github.flowisesso.rest.ApiFixtures.SMTP_DOWN_REALM;
 import static io.github.flowisesso.rest.ApiFixtures.newEmail;
@@ -7,9 +8,11 @@ import static io.github.flowisesso.rest.ApiFixtures.sha256;
 import static io.github.flowisesso.testsupport.InvitationApi.q;
 import static io.github.flowisesso.testsupport.Invitations.invite;
 import static org.assertj.core.api.Assertions.assertThat;
+import io.github.flowisesso.testsupport.Eventually;
 import io.github.flowisesso.testsupport.InvitationApi.Answer;
 import io.github.flowisesso.testsupport.Invitations.Seeded;
 import io.github.flowisesso.testsupport.TestEnvironment;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -125,36 +128,78 @@ class InvitationResendRevokeIT extends InvitationApiTestBase {
     }
 
     @Nested
-    class WhenTheEmailCannotBeSent {
+    class WhenTheMailServerIsDown {
 
         @Test
-        void creatingAnswers502AndStoresNothing(TestEnvironment env) {
+        void theInvitationIsStoredAndItsEmailWaitsWithTheCause(TestEnvironment env) {
             String email = newEmail();
 
             Answer answer = env.invitationApi().create(SMTP_DOWN_REALM, Map.of("email", email, "loginType", "PASSWORD"));
 
-            assertThat(answer.status()).as(answer.toString()).isEqualTo(502);
-            assertThat(answer.json()).containsEntry("error", "email_failed");
-            assertThat((String) answer.json().get("error_description")).contains("nothing was stored");
-            assertThat(env.invitationApi().count(SMTP_DOWN_REALM, "email=" + q(email))).isZero();
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(201);
+            assertThat(answer.json()).containsEntry("status", "PENDING").doesNotContainKey("link");
+            assertThat(delivery(answer.json())).containsEntry("status", "QUEUED");
+            String id = (String) answer.json().get("id");
+            Map<String, Object> failed = Eventually.until("a failed try", Duration.ofSeconds(30),
+                () -> delivery(env.invitationApi().get(SMTP_DOWN_REALM, "/" + id).json()),
+                d -> ((Number) d.get("attempts")).intValue() >= 1 && d.containsKey("lastError"));
+            assertThat(failed).containsEntry("status", "QUEUED").containsKey("nextAttemptAt");
+            assertThat((String) failed.get("lastError")).as("the network's own words").containsIgnoringCase("refused");
             assertThat(adminEvents(env, SMTP_DOWN_REALM, "CREATE", "invitations/*"))
-                .noneMatch(e -> e.getRepresentation() != null && e.getRepresentation().contains(email));
-
-            Answer withoutEmail = env.invitationApi().create(SMTP_DOWN_REALM, Map.of("email", email, "loginType", "PASSWORD", "sendEmail", false));
-            assertThat(withoutEmail.status()).as("the same invitation without email").isEqualTo(201);
+                .anyMatch(e -> e.getRepresentation() != null && e.getRepresentation().contains(email));
         }
 
         @Test
-        void resendingAnswers502AndKeepsTheOldToken(TestEnvironment env) {
+        void aResendStopsThePreviousLinkAtOnceAndQueuesTheNewOne(TestEnvironment env) {
             Seeded seeded = env.invitations().seed(invite(newEmail()).inRealm(SMTP_DOWN_REALM).loginType("PASSWORD").identityProvider(null));
-            Map<String, Object> before = env.invitations().get(SMTP_DOWN_REALM, seeded.id());
 
             Answer answer = env.invitationApi().resend(SMTP_DOWN_REALM, seeded.id(), null);
 
-            assertThat(answer.status()).as(answer.toString()).isEqualTo(502);
-            assertThat(answer.json()).containsEntry("error", "email_failed");
-            assertThat(env.invitations().get(SMTP_DOWN_REALM, seeded.id())).isEqualTo(before)
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+            assertThat(answer.json()).doesNotContainKey("link");
+            assertThat(delivery(answer.json())).containsEntry("status", "QUEUED").containsEntry("attempts", 0);
+            assertThat(env.invitations().get(SMTP_DOWN_REALM, seeded.id()).get("tokenHash"))
+                .as("the previous link stopped working").isNotEqualTo(sha256(seeded.token()));
+        }
+    }
+
+    @Nested
+    class WhenTheRealmHasNoMailServer {
+
+        @Test
+        void creatingWithEmailIsRefusedNamingSendEmailAndStoresNothing(TestEnvironment env) {
+            String email = newEmail();
+
+            Answer answer = env.invitationApi().create(BARE_REALM, Map.of("email", email, "loginType", "PASSWORD"));
+
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+            assertThat(answer.json()).containsEntry("error", "invalid_request").containsEntry("field", "sendEmail");
+            assertThat((String) answer.json().get("error_description")).contains("no email server");
+            assertThat(env.invitationApi().count(BARE_REALM, "email=" + q(email))).isZero();
+            assertThat(adminEvents(env, BARE_REALM, "CREATE", "invitations/*"))
+                .noneMatch(e -> e.getRepresentation() != null && e.getRepresentation().contains(email));
+
+            Answer withoutEmail = env.invitationApi().create(BARE_REALM, Map.of("email", email, "loginType", "PASSWORD", "sendEmail", false));
+            assertThat(withoutEmail.status()).as("the same invitation without email").isEqualTo(201);
+            assertThat(delivery(withoutEmail.json())).containsEntry("status", "NONE");
+        }
+
+        @Test
+        void resendingWithEmailIsRefusedAndKeepsTheLink(TestEnvironment env) {
+            Seeded seeded = env.invitations().seed(invite(newEmail()).inRealm(BARE_REALM).loginType("PASSWORD").identityProvider(null));
+            Map<String, Object> before = env.invitations().get(BARE_REALM, seeded.id());
+
+            Answer answer = env.invitationApi().resend(BARE_REALM, seeded.id(), null);
+
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+            assertThat(answer.json()).containsEntry("field", "sendEmail");
+            assertThat(env.invitations().get(BARE_REALM, seeded.id())).isEqualTo(before)
                 .containsEntry("tokenHash", sha256(seeded.token()));
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> delivery(Map<String, Object> invitation) {
+        return (Map<String, Object>) invitation.get("delivery");
     }
 }

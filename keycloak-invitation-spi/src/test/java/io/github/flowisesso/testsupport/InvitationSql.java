@@ -116,7 +116,14 @@ public final class InvitationSql implements AutoCloseable {
         operations.put("invitation.claimOpen.postgres",
             s -> s.claimOpen(realm, "someone@example.com", "entra", UUID.randomUUID().toString(), now));
         operations.put("invitation.revoke", s -> s.revoke(realm, id));
-        operations.put("invitation.replaceToken", s -> s.replaceToken(realm, id, "1".repeat(64), now, true));
+        operations.put("invitation.replaceToken", s -> s.replaceToken(realm, id, "1".repeat(64), now,
+            new InvitationStore.QueuedMail(now, "https://sso.example.com/", "An Admin")));
+        operations.put("invitation.dueForDelivery (outbox workers)", s -> s.dueForDelivery(now, 10));
+        operations.put("invitation.claimForDelivery", s -> s.claimForDelivery(id, "3".repeat(64), now, now + 300_000));
+        operations.put("invitation.deliverySent", s -> s.deliverySent(id, "3".repeat(64), now));
+        operations.put("invitation.deliveryFailed", s -> s.deliveryFailed(id, "3".repeat(64), now + 30_000, "refused"));
+        operations.put("invitation.deliveryAbandoned", s -> s.deliveryAbandoned(id, now, "expired"));
+        operations.put("invitation.deleteByRealm (realm removed)", s -> s.deleteRealm(realm));
         operations.put("invitation.releaseExpiredAddresses", s -> s.releaseExpiredAddresses(realm, List.of("someone@example.com"), now));
         operations.put("invitation.expiredBefore (retention batch)", s -> s.expiredBefore(now, 1000));
         operations.put("invitation.deleteByIds (retention batch)",

@@ -23,7 +23,7 @@ public final class Invitations {
     private final Keycloak admin;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    Invitations(String baseUrl, Keycloak admin) {
+    public Invitations(String baseUrl, Keycloak admin) {
         this.baseUrl = baseUrl;
         this.admin = admin;
     }
@@ -128,6 +128,16 @@ public final class Invitations {
             return JSON.writeValueAsString(value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SHA-256 hex of a token, computed here rather than by the product: what the database must hold for it. */
+    public static String sha256(String token) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

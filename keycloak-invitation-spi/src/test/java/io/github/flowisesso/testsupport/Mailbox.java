@@ -18,13 +18,42 @@ public final class Mailbox implements AutoCloseable {
 
     public static final String FROM = "sso@flowise.test";
 
-    private final GreenMail server;
+    private GreenMail server;
     private final int port;
+    /** What earlier runs of the server (before {@link #goDown()}) received. */
+    private final List<MimeMessage> before = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Mailbox() {
+        this(true);
+    }
+
+    private Mailbox(boolean up) {
         port = FreePorts.next();
-        server = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        server.start();
+        if (up) {
+            comeBack();
+        }
+    }
+
+    /** A mailbox whose server is down (connections refused) until {@link #comeBack()}. */
+    public static Mailbox down() {
+        return new Mailbox(false);
+    }
+
+    /** The mail server stops: connections are refused. What it received stays readable here. */
+    public synchronized void goDown() {
+        if (server != null) {
+            before.addAll(List.of(server.getReceivedMessages()));
+            server.stop();
+            server = null;
+        }
+    }
+
+    /** The mail server listens again, on the same port. */
+    public synchronized void comeBack() {
+        if (server == null) {
+            server = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+            server.start();
+        }
     }
 
     /** A new mailbox that the flowise realm of this server now sends its mail to. */
@@ -58,14 +87,21 @@ public final class Mailbox implements AutoCloseable {
     }
 
     /** Everything received so far, whoever it was for. */
-    public List<MimeMessage> received() {
-        return List.of(server.getReceivedMessages());
+    public synchronized List<MimeMessage> received() {
+        List<MimeMessage> all = new ArrayList<>(before);
+        if (server != null) {
+            all.addAll(List.of(server.getReceivedMessages()));
+        }
+        return all;
     }
 
-    /** Everything sent to this address so far (Keycloak sends within the request, so no waiting is needed). */
+    /**
+     * Everything sent to this address so far. Invitation emails go out after the request, from the outbox: wait for
+     * them with {@link #awaitTo}; this is for "nothing arrived" once the invitation says there is nothing to send.
+     */
     public List<Mail> to(String address) {
         List<Mail> mails = new ArrayList<>();
-        for (MimeMessage message : server.getReceivedMessages()) {
+        for (MimeMessage message : received()) {
             try {
                 if (message.getAllRecipients() != null && java.util.Arrays.stream(message.getAllRecipients())
                         .anyMatch(a -> a.toString().equalsIgnoreCase(address))) {
@@ -76,6 +112,32 @@ public final class Mailbox implements AutoCloseable {
             }
         }
         return mails;
+    }
+
+    /**
+     * Waits until at least {@code count} mails have arrived in all (GreenMail's own latch: no copying of what arrived
+     * while waiting, which would slow down the server being waited for).
+     */
+    public void awaitReceived(int count, java.time.Duration patience) {
+        GreenMail current;
+        int earlier;
+        synchronized (this) {
+            current = server;
+            earlier = before.size();
+        }
+        if (current == null) {
+            throw new IllegalStateException("the mail server is down");
+        }
+        if (!current.waitForIncomingEmail(patience.toMillis(), count - earlier)) {
+            throw new AssertionError("Waited " + patience.toSeconds() + " s for " + count + " mails; "
+                + received().size() + " arrived");
+        }
+    }
+
+    /** The mails to this address, once there are at least {@code count} (30 s of patience). */
+    public List<Mail> awaitTo(String address, int count) {
+        return Eventually.until(count + " mail(s) to " + address, java.time.Duration.ofSeconds(30), () -> to(address),
+            mails -> mails.size() >= count);
     }
 
     private static Mail decode(String to, MimeMessage message) throws MessagingException, IOException {
@@ -101,6 +163,6 @@ public final class Mailbox implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop();
+        goDown();
     }
 }

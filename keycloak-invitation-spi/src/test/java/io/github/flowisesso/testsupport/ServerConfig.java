@@ -45,10 +45,15 @@ public final class ServerConfig {
         "bootstrap-admin-username", "bootstrap-admin-password",
         "bootstrap-admin-client-id", "bootstrap-admin-client-secret",
         // Deployment knobs of the extension with safe defaults in code: the tests shorten the retention job's
-        // interval and pick a non-default expiry to see both read; tests and the local Entra stand-in need a
-        // loopback authority, which production never allows.
+        // interval, pick a non-default expiry to see both read, and run the email outbox at test pace; tests and
+        // the local Entra stand-in need a loopback authority, which production never allows.
         "spi-admin-realm-restapi-extension--invitations--default-expiry-hours",
         "spi-admin-realm-restapi-extension--invitations--cleanup-interval-seconds",
+        "spi-admin-realm-restapi-extension--invitations--mail-retry-seconds",
+        "spi-admin-realm-restapi-extension--invitations--mail-retry-max-seconds",
+        "spi-admin-realm-restapi-extension--invitations--mail-poll-seconds",
+        "spi-admin-realm-restapi-extension--invitations--mail-lease-seconds",
+        "spi-admin-realm-restapi-extension--invitations--mail-senders",
         "spi-identity-provider--entra-id--allowed-authority-hosts");
 
     private static final Pattern CLI_OPTION = Pattern.compile("--([a-z0-9][a-z0-9-]*)(?:=(.*))?");

@@ -23,6 +23,11 @@ public final class TestEnvironment implements AutoCloseable {
     public static final String ADMIN_CLIENT_ID = "it-admin";
     /** What the test server configures as the invitations' default validity (the product default is 24). */
     public static final int DEFAULT_EXPIRY_HOURS = 48;
+    /** How long a node holds an email it sends, in the test servers. */
+    public static final int MAIL_LEASE_SECONDS = 10;
+    /** Emails a test server sends at once. */
+    public static final int MAIL_SENDERS = 8;
+    private static final String OUTBOX = "KC_SPI_ADMIN_REALM_RESTAPI_EXTENSION__INVITATIONS__";
 
     private final EntraStandIn entra;
     private final FlowiseStub flowise;
@@ -66,6 +71,15 @@ public final class TestEnvironment implements AutoCloseable {
             UUID.randomUUID().toString(), entra.authorityHost(), flowise.url(), flowiseClientSecret);
         env.put("KC_BOOTSTRAP_ADMIN_CLIENT_ID", ADMIN_CLIENT_ID);
         env.put("KC_BOOTSTRAP_ADMIN_CLIENT_SECRET", adminSecret);
+        // The email outbox at test pace: a failed mail is tried again within seconds, each node looks every second,
+        // and a crashed node's mails are free again after 10 s.
+        env.put(OUTBOX + "MAIL_RETRY_SECONDS", "1");
+        env.put(OUTBOX + "MAIL_RETRY_MAX_SECONDS", "2");
+        env.put(OUTBOX + "MAIL_POLL_SECONDS", "1");
+        env.put(OUTBOX + "MAIL_LEASE_SECONDS", String.valueOf(MAIL_LEASE_SECONDS));
+        // GreenMail answers EHLO in several small writes, which TCP's delayed acknowledgement turns into ~40 ms per
+        // mail: more senders keep a 10,000-mail test within a minute or two.
+        env.put(OUTBOX + "MAIL_SENDERS", String.valueOf(MAIL_SENDERS));
         return env;
     }
 

@@ -1,4 +1,4 @@
-package io.github.flowisesso.rest;
+package io.github.flowisesso.invitation;
 
 import java.net.URI;
 import org.keycloak.models.KeycloakSession;
@@ -9,14 +9,14 @@ import org.keycloak.urls.UrlType;
  * Invitation links, on the realm's frontend URL as Keycloak's own action-token emails are: the configured hostname
  * or realm frontend URL, never a Host header an attacker could choose (when a hostname is configured).
  */
-record InvitationLinks(URI frontendBase) {
+public record InvitationLinks(URI frontendBase) {
 
-    static InvitationLinks of(KeycloakSession session) {
+    public static InvitationLinks of(KeycloakSession session) {
         return new InvitationLinks(session.getContext().getUri(UrlType.FRONTEND).getBaseUri());
     }
 
     /** {@code {frontend}/realms/{realm}/invitations/accept?token=…}; the accept endpoint is a separate provider. */
-    String accept(String realmName, String token) {
+    public String accept(String realmName, String token) {
         return Urls.realmBase(frontendBase).path("{realm}/invitations/accept").queryParam("token", token)
             .build(realmName).toString();
     }
