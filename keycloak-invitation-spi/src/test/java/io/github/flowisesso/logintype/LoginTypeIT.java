@@ -186,12 +186,12 @@ class LoginTypeIT {
                 env.realm().update(smtp);
                 String unknownScreen = requestPasswordReset(env, newEmail());
                 String ssoScreen = requestPasswordReset(env, sso.email());
-                assertThat(mail.received()).as("no email for the SSO user").isEmpty();
+                // By address: the realm's invitation emails (other tests') may still be on their way from the outbox.
+                assertThat(mail.to(sso.email())).as("no email for the SSO user").isEmpty();
 
                 // Positive control: the same path does send mail, synchronously, for a PASSWORD user.
                 String passwordUserScreen = requestPasswordReset(env, passwordUser);
-                assertThat(mail.received()).singleElement()
-                    .satisfies(m -> assertThat(recipients(m)).containsExactly(passwordUser));
+                assertThat(mail.to(passwordUser)).hasSize(1);
 
                 assertThat(ssoScreen).contains(EMAIL_SENT).isEqualTo(unknownScreen).isEqualTo(passwordUserScreen);
             }
