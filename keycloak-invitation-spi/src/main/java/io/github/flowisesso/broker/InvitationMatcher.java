@@ -33,6 +33,7 @@ final class InvitationMatcher {
     static final String NOT_INVITED = "not_invited";
     static final String EXPIRED = "invitation_expired";
     static final String OTHER_IDP = "invited_for_other_identity_provider";
+    static final String OTHER_ENTRA_OBJECT = "invited_for_other_entra_identity";
     static final String PASSWORD_LOGIN_TYPE = "invited_for_password_login";
     static final String ACCOUNT_EXISTS = "account_exists";
 
@@ -130,12 +131,21 @@ final class InvitationMatcher {
             return resumable(session, realm, identity, claims, store.acceptedFor(realm.getId(), email))
                 .orElseGet(() -> MatchResult.refused(pending.isEmpty() ? NOT_INVITED : EXPIRED));
         }
+        String objectId = EntraIdentity.of(claims).map(EntraIdentity::objectId).orElse(null);
         return live.stream()
-            .filter(i -> SsoClaim.admits(i, idp.getAlias(), now))
+            .filter(i -> SsoClaim.admits(i, idp.getAlias(), objectId, now))
             .findFirst()
             .map(MatchResult::matched)
-            .orElseGet(() -> MatchResult.refused(
-                live.stream().anyMatch(i -> i.getLoginType() == LoginType.PASSWORD) ? PASSWORD_LOGIN_TYPE : OTHER_IDP));
+            .orElseGet(() -> MatchResult.refused(refusal(live, idp.getAlias(), objectId, now)));
+    }
+
+    private static String refusal(List<InvitationEntity> live, String idpAlias, String objectId, long now) {
+        if (live.stream().anyMatch(i -> i.getLoginType() == LoginType.PASSWORD)) {
+            return PASSWORD_LOGIN_TYPE;
+        }
+        // Invited through this provider, but for another Entra object (SCIM): the same address is not the same person.
+        return live.stream().anyMatch(i -> SsoClaim.admits(i, idpAlias, i.getEntraObjectId(), now)
+            && !SsoClaim.boundTo(i, objectId)) ? OTHER_ENTRA_OBJECT : OTHER_IDP;
     }
 
 }

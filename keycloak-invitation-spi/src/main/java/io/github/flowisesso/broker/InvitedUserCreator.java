@@ -1,6 +1,7 @@
 package io.github.flowisesso.broker;
 
 import io.github.flowisesso.entra.EntraClaims;
+import io.github.flowisesso.entra.EntraIdentity;
 import io.github.flowisesso.invitation.Enrollment;
 import io.github.flowisesso.invitation.InvitationEntity;
 import io.github.flowisesso.invitation.InvitationGrants;
@@ -46,7 +47,8 @@ final class InvitedUserCreator extends AbstractIdpAuthenticator {
         boolean noAccount = email.isPresent() && !Enrollment.accountExists(session, realm, email.get());
         if (noAccount) {
             Optional<Enrollment.Enrolled> enrolled = Enrollment.claimOpenAndCreate(session, realm, email.get(),
-                brokerContext.getIdpConfig().getAlias());
+                brokerContext.getIdpConfig().getAlias(), EntraIdentity.of(EntraClaims.of(brokerContext))
+                    .map(EntraIdentity::objectId).orElse(null));
             if (enrolled.isPresent()) {
                 enrolled(context, serializedCtx, enrolled.get().invitation(), enrolled.get().user());
                 return;

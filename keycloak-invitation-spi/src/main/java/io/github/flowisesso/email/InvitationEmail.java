@@ -39,6 +39,12 @@ public final class InvitationEmail {
     private InvitationEmail() {
     }
 
+    /** Whether the realm can send mail at all (a host is set); whether that server is up is the outbox's business. */
+    public static boolean hasMailServer(RealmModel realm) {
+        String host = realm.getSmtpConfig() == null ? null : realm.getSmtpConfig().get("host");
+        return host != null && !host.isBlank();
+    }
+
     public static void send(KeycloakSession session, RealmModel realm, Content content) throws EmailException {
         String locale = content.locale() != null ? content.locale() : realm.getDefaultLocale();
         UserModel invitee = new InviteeUser(session, realm, content.email(), content.firstName(), content.lastName(), locale);

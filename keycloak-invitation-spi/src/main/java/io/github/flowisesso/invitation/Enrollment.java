@@ -60,9 +60,10 @@ public final class Enrollment {
      * one statement; the caller then decides with a read and {@link #claimAndCreate claims by id}.
      */
     public static Optional<Enrolled> claimOpenAndCreate(KeycloakSession session, RealmModel realm, String canonicalEmail,
-                                                        String idpAlias) {
+                                                        String idpAlias, String entraObjectId) {
         String userId = KeycloakModelUtils.generateId();
-        return InvitationStore.of(session).claimOpen(realm.getId(), canonicalEmail, idpAlias, userId, Time.currentTimeMillis())
+        return InvitationStore.of(session).claimOpen(realm.getId(), canonicalEmail, idpAlias, entraObjectId, userId,
+                Time.currentTimeMillis())
             .map(invitation -> new Enrolled(invitation, create(session, realm, userId, invitation.getEmail())));
     }
 

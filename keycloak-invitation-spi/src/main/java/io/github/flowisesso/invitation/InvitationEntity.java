@@ -34,6 +34,9 @@ import jakarta.persistence.Table;
     // Retention, one bounded batch at a time: the oldest expiries first, read along IDX_FLOWISE_INVITATION_EXPIRES.
     @NamedQuery(name = "invitation.expiredBefore",
         query = "SELECT i.id FROM InvitationEntity i WHERE i.expiresAt < :cutoff ORDER BY i.expiresAt"),
+    // SCIM: the invitations provisioned for an Entra object ("externalId eq …"), newest first.
+    @NamedQuery(name = "invitation.byEntraObject",
+        query = "SELECT i FROM InvitationEntity i WHERE i.realmId = :realmId AND i.entraObjectId = :oid ORDER BY i.createdAt DESC"),
     // The outbox workers: queued mails whose time has come, soonest first (IDX_FLOWISE_INVITATION_DELIVERY).
     @NamedQuery(name = "invitation.dueForDelivery",
         query = "SELECT i.id FROM InvitationEntity i WHERE i.delivery = io.github.flowisesso.invitation.DeliveryStatus.QUEUED"
@@ -111,6 +114,20 @@ import jakarta.persistence.Table;
         hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
     // Retention: whatever its state, a row goes once its expiry lies further back than the retention period
     // (an accepted invitation was accepted before it expired); by primary key, a batch found by invitation.expiredBefore.
+    // SCIM re-assignment: a revoked invitation opens again (conditional: never over an acceptance).
+    @NamedNativeQuery(name = "invitation.reopen",
+        query = "UPDATE FLOWISE_INVITATION SET STATUS = 'PENDING', OPEN_EMAIL = EMAIL, EXPIRES_AT = :expiresAt"
+            + " WHERE REALM_ID = :realmId AND ID = :id AND STATUS = 'REVOKED'",
+        hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
+    // SCIM changes to a not yet accepted invitation, in one conditional statement (an acceptance at the same moment
+    // wins: this never writes over ACCEPTED, as saving the whole entity could). The address follows the change and
+    // keeps holding the open-address key when it held it.
+    @NamedNativeQuery(name = "invitation.scimUpdate",
+        query = "UPDATE FLOWISE_INVITATION SET EMAIL = :email,"
+            + " OPEN_EMAIL = CASE WHEN OPEN_EMAIL IS NULL THEN NULL ELSE :email END,"
+            + " FIRST_NAME = :firstName, LAST_NAME = :lastName, ENTRA_OID = :oid, SCIM_USER_NAME = :userName"
+            + " WHERE REALM_ID = :realmId AND ID = :id AND STATUS IN ('PENDING', 'REVOKED')",
+        hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
     // A realm's invitations go with the realm.
     @NamedNativeQuery(name = "invitation.deleteByRealm",
         query = "DELETE FROM FLOWISE_INVITATION WHERE REALM_ID = :realmId",
@@ -228,6 +245,17 @@ public class InvitationEntity {
     @Column(name = "INVITER_NAME", length = 255)
     private String inviterName;
 
+    /**
+     * The Entra object this invitation is for (SCIM's {@code externalId}): only an ID token with this {@code oid} may
+     * enroll with it. Null: anyone whose verified address matches.
+     */
+    @Column(name = "ENTRA_OID", length = 64)
+    private String entraObjectId;
+
+    /** The userName a SCIM client gave this invitation (Entra: the UPN), shown back to it as given. */
+    @Column(name = "SCIM_USER_NAME", length = 320)
+    private String scimUserName;
+
     public String getId() { return id; }
     public void setId(String id) { this.id = id; }
     public String getRealmId() { return realmId; }
@@ -280,6 +308,10 @@ public class InvitationEntity {
     public void setDeliverySentAt(Long deliverySentAt) { this.deliverySentAt = deliverySentAt; }
     public String getMailBaseUrl() { return mailBaseUrl; }
     public void setMailBaseUrl(String mailBaseUrl) { this.mailBaseUrl = mailBaseUrl; }
+    public String getScimUserName() { return scimUserName; }
+    public void setScimUserName(String scimUserName) { this.scimUserName = scimUserName; }
+    public String getEntraObjectId() { return entraObjectId; }
+    public void setEntraObjectId(String entraObjectId) { this.entraObjectId = entraObjectId; }
     public String getInviterName() { return inviterName; }
     public void setInviterName(String inviterName) { this.inviterName = inviterName; }
 }

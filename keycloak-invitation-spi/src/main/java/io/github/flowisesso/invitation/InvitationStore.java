@@ -190,7 +190,8 @@ public final class InvitationStore {
      * (PostgreSQL and H2 have one): the caller then reads, decides and {@link #claim claims by id}. Like
      * {@link #claim}, of concurrent calls exactly one gets the row.
      */
-    public Optional<InvitationEntity> claimOpen(String realmId, String canonicalEmail, String idpAlias, String userId, long now) {
+    public Optional<InvitationEntity> claimOpen(String realmId, String canonicalEmail, String idpAlias, String objectId,
+                                                String userId, long now) {
         String query = switch (database()) {
             case POSTGRES -> "invitation.claimOpen.postgres";
             case H2 -> "invitation.claimOpen.h2";
@@ -199,10 +200,14 @@ public final class InvitationStore {
         if (query == null) {
             return Optional.empty();
         }
-        return em.createNamedQuery(query, InvitationEntity.class)
+        @SuppressWarnings("unchecked")
+        org.hibernate.query.Query<InvitationEntity> claim = em.createNamedQuery(query, InvitationEntity.class)
+            .unwrap(org.hibernate.query.Query.class);
+        return claim
             .setParameter("realmId", realmId)
             .setParameter("email", canonicalEmail)
             .setParameter("idp", idpAlias)
+            .setParameter("oid", objectId, String.class)
             .setParameter("userId", userId)
             .setParameter("now", now)
             .getResultStream().findFirst()
@@ -327,6 +332,52 @@ public final class InvitationStore {
             .setParameter("cutoff", cutoff)
             .setMaxResults(max)
             .getResultList();
+    }
+
+    /** The invitations provisioned for this Entra object in the realm, newest first. */
+    public List<InvitationEntity> byEntraObject(String realmId, String objectId) {
+        return em.createNamedQuery("invitation.byEntraObject", InvitationEntity.class)
+            .setParameter("realmId", realmId)
+            .setParameter("oid", objectId)
+            .getResultList();
+    }
+
+    /**
+     * REVOKED to PENDING with a new expiry; {@code false} when the row is not REVOKED.
+     *
+     * @throws AddressTaken when another open invitation holds the address now
+     */
+    public boolean reopen(String realmId, String id, long expiresAt) {
+        try {
+            return em.createNamedQuery("invitation.reopen")
+                .setParameter("realmId", realmId)
+                .setParameter("id", id)
+                .setParameter("expiresAt", expiresAt)
+                .executeUpdate() == 1;
+        } catch (RuntimeException e) {
+            throw AddressTaken.orRethrow(e);
+        }
+    }
+
+    /** What a SCIM client may change on an invitation not yet accepted (see the query); {@code false} once accepted. */
+    public record ScimFields(String email, String firstName, String lastName, String entraObjectId, String scimUserName) {
+    }
+
+    /** @throws AddressTaken when the new address is held by another open invitation */
+    public boolean scimUpdate(String realmId, String id, ScimFields fields) {
+        try {
+            return nullable(em.createNamedQuery("invitation.scimUpdate"))
+                .setParameter("realmId", realmId)
+                .setParameter("id", id)
+                .setParameter("email", fields.email())
+                .setParameter("firstName", fields.firstName(), String.class)
+                .setParameter("lastName", fields.lastName(), String.class)
+                .setParameter("oid", fields.entraObjectId(), String.class)
+                .setParameter("userName", fields.scimUserName(), String.class)
+                .executeUpdate() == 1;
+        } catch (RuntimeException e) {
+            throw AddressTaken.orRethrow(e);
+        }
     }
 
     /** Deletes every invitation of a realm (the realm is being removed). */

@@ -1,13 +1,14 @@
 package io.github.flowisesso.rest;
 
+import io.github.flowisesso.email.InvitationEmail;
 import io.github.flowisesso.email.MailOutbox;
-import io.github.flowisesso.invitation.DeliveryStatus;
 import io.github.flowisesso.invitation.InvitationLinks;
 import io.github.flowisesso.invitation.Enrollment;
 import io.github.flowisesso.invitation.InvitationEntity;
 import io.github.flowisesso.invitation.InvitationStatus;
 import io.github.flowisesso.invitation.InvitationStore;
 import io.github.flowisesso.invitation.InvitationTokens;
+import io.github.flowisesso.invitation.NewInvitation;
 import io.github.flowisesso.invitation.StringLists;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * Writes invitations and hands their token out exactly once: as the {@code link} of the answer when no email is
@@ -65,11 +65,8 @@ final class InvitationIssuer {
         refuseIfPendingElsewhere(valid.email(), null, now);
         refuseIfUserExists(valid.email());
         String token = InvitationTokens.newToken();
-        InvitationEntity invitation = new InvitationEntity();
-        invitation.setId(KeycloakModelUtils.generateId());
-        invitation.setRealmId(realm.getId());
-        invitation.setEmail(valid.email());
-        invitation.setLoginType(valid.loginType());
+        InvitationEntity invitation = NewInvitation.pending(realm.getId(), valid.email(), valid.loginType(), now,
+            now + TimeUnit.HOURS.toMillis(valid.expiresInHours()), inviter.username());
         invitation.setIdentityProvider(valid.identityProvider());
         invitation.setRoles(StringLists.toJson(valid.roles()));
         invitation.setGroups(StringLists.toJson(valid.groups()));
@@ -77,18 +74,14 @@ final class InvitationIssuer {
         invitation.setLastName(valid.lastName());
         invitation.setRedirectUri(valid.redirectUri());
         invitation.setLocale(valid.locale());
-        invitation.setStatus(InvitationStatus.PENDING);
-        invitation.setEmailed(sendEmail);
-        // An emailed invitation's token is made by the outbox worker when it sends: this one is never handed out.
-        invitation.setTokenHash(InvitationTokens.hash(token));
         if (sendEmail) {
             requireMailServer();
-            queue(invitation, now);
+            // The token is made by the outbox worker when it sends.
+            NewInvitation.queueEmail(invitation, queuedMail(now));
+        } else {
+            // The link in the answer carries this token.
+            invitation.setTokenHash(InvitationTokens.hash(token));
         }
-        invitation.setCreatedAt(now);
-        invitation.setExpiresAt(now + TimeUnit.HOURS.toMillis(valid.expiresInHours()));
-        invitation.setCreatedBy(inviter.username());
-        invitation.setOpenEmail(valid.email());
         store.add(invitation);
         if (!writesAtCommit) {
             flushOrConflict();
@@ -208,14 +201,6 @@ final class InvitationIssuer {
         return new Issued(invitation, null);
     }
 
-    private void queue(InvitationEntity invitation, long now) {
-        InvitationStore.QueuedMail mail = queuedMail(now);
-        invitation.setDelivery(DeliveryStatus.QUEUED);
-        invitation.setDeliveryDueAt(mail.dueAt());
-        invitation.setMailBaseUrl(mail.baseUrl());
-        invitation.setInviterName(mail.inviterName());
-    }
-
     private InvitationStore.QueuedMail queuedMail(long now) {
         return new InvitationStore.QueuedMail(now, links.frontendBase().toString(), inviter.displayName());
     }
@@ -225,8 +210,7 @@ final class InvitationIssuer {
      * server that is configured but down is the outbox's business: the mail waits and goes out when it is back.)
      */
     private void requireMailServer() {
-        String host = realm.getSmtpConfig() == null ? null : realm.getSmtpConfig().get("host");
-        if (host == null || host.isBlank()) {
+        if (!InvitationEmail.hasMailServer(realm)) {
             throw InvitationError.invalid(InvitationInput.SEND_EMAIL, "The realm has no email server (Realm settings,"
                 + " Email): configure one, or use sendEmail=false to get the link");
         }

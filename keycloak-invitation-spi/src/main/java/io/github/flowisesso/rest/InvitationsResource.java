@@ -5,6 +5,7 @@ import io.github.flowisesso.entra.EntraClaims;
 import io.github.flowisesso.entra.EntraConfigurationCheck;
 import io.github.flowisesso.email.MailOutbox;
 import io.github.flowisesso.invitation.InvitationLinks;
+import io.github.flowisesso.scim.ScimTokensResource;
 import io.github.flowisesso.invitation.EmailAddresses;
 import io.github.flowisesso.invitation.InvitationEntity;
 import io.github.flowisesso.invitation.InvitationStatus;
@@ -126,6 +127,12 @@ public final class InvitationsResource {
     public Response options() {
         auth.users().requireView();
         return answer(() -> Response.ok(new InvitationRules(session, realm, config, auth).options()).build());
+    }
+
+    /** Entra ID provisioning: the Tenant URL and the Secret Tokens (see {@link ScimTokensResource}). */
+    @Path("scim")
+    public ScimTokensResource scim() {
+        return new ScimTokensResource(session, realm, auth, adminEvent);
     }
 
     @GET

@@ -45,7 +45,7 @@ public final class Benchmarks {
         Path work = distribution.getParent().resolve("bench");
         Path logs = work.resolve("logs");
         Path output = Path.of(setting("bench.output", repoRoot.resolve("docs/benchmarks.md").toString()));
-        Set<String> only = Arrays.stream(setting("bench.only", "startup,memory,gate,create,scale,page,email,flowise").split(","))
+        Set<String> only = Arrays.stream(setting("bench.only", "startup,memory,gate,create,scale,page,email,scim,flowise").split(","))
             .map(String::trim).collect(Collectors.toSet());
 
         Report report = new Report();
@@ -70,7 +70,7 @@ public final class Benchmarks {
                 timings.add("memory: " + seconds(t));
             }
             if (only.contains("gate") || only.contains("create") || only.contains("scale") || only.contains("page")
-                    || only.contains("email")) {
+                    || only.contains("email") || only.contains("scim")) {
                 pg.createDatabase("bench_main");
                 if (Boolean.getBoolean("bench.pg.logStatements")) { // diagnosis: every statement's duration in postgres.log
                     try (var db = pg.connect("postgres"); var sql = db.createStatement()) {
@@ -116,6 +116,12 @@ public final class Benchmarks {
                         InvitationEmailBenchmark.run(server, report, setting("bench.email.rows", 10_000),
                             setting("bench.email.calls", 3), setting("bench.email.baseline", 2_000));
                         timings.add("invitation email: " + seconds(t));
+                    }
+                    if (only.contains("scim")) {
+                        t = System.nanoTime();
+                        ScimBenchmark.run(server, report, setting("bench.scim.rounds", 15), setting("bench.scim.block", 50),
+                            Duration.ofSeconds(setting("bench.scim.budget.seconds", 240)));
+                        timings.add("SCIM provisioning: " + seconds(t));
                     }
                 }
             }

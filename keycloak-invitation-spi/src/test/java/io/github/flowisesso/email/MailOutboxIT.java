@@ -121,16 +121,19 @@ class MailOutboxIT {
         @Test
         void theCallAnswersAsFastAsWithoutEmailAndEveryMailArrives(TestEnvironment env) {
             mailbox.comeBack();
-            List<Map<String, Object>> warmUp = rows("warm", 500);
-            assertThat(env.invitationApi().bulkJson(realm, warmUp, "?sendEmail=false").status()).isEqualTo(200);
+            // Both paths warmed up first; then the mailed call before the plain one, so that the mailed call is not
+            // the one on the warmer server (the plain call holds the node's mail workers too, as every bulk call does).
+            assertThat(env.invitationApi().bulkJson(realm, rows("warm", 500), "?sendEmail=false").status()).isEqualTo(200);
+            assertThat(env.invitationApi().bulkJson(realm, rows("early", 500), "?sendEmail=true").status()).isEqualTo(200);
+            mailbox.awaitReceived(500, Duration.ofMinutes(2));
 
-            long withoutStart = System.nanoTime();
-            Answer without = env.invitationApi().bulkJson(realm, rows("plain", 10_000), "?sendEmail=false");
-            long withoutNanos = System.nanoTime() - withoutStart;
             List<Map<String, Object>> mailed = rows("mailed", 10_000);
             long withStart = System.nanoTime();
             Answer with = env.invitationApi().bulkJson(realm, mailed, "?sendEmail=true");
             long withNanos = System.nanoTime() - withStart;
+            long withoutStart = System.nanoTime();
+            Answer without = env.invitationApi().bulkJson(realm, rows("plain", 10_000), "?sendEmail=false");
+            long withoutNanos = System.nanoTime() - withoutStart;
 
             assertThat(without.json()).containsEntry("created", 10_000);
             assertThat(with.json()).containsEntry("created", 10_000);
@@ -140,20 +143,20 @@ class MailOutboxIT {
             assertThat(ratio).as("sendEmail=true ÷ sendEmail=false").isLessThan(1.5);
 
             long sendStart = System.nanoTime();
-            mailbox.awaitReceived(10_000, Duration.ofMinutes(10));
+            mailbox.awaitReceived(10_500, Duration.ofMinutes(10));
             long sendMillis = (System.nanoTime() - sendStart) / 1_000_000;
             System.out.printf("[outbox] 10,000 mails arrived %d ms after the call (%.0f mails/s)%n", sendMillis,
                 10_000 * 1000.0 / Math.max(1, sendMillis));
             Eventually.until("every mail recorded as sent", Duration.ofSeconds(60), () -> everyMailed(env),
                 all -> all.size() == 10_000 && all.stream().allMatch(i -> "SENT".equals(delivery(i).get("status"))));
-            assertThat(mailbox.received()).as("each exactly once").hasSize(10_000);
+            assertThat(mailbox.received()).as("each exactly once").hasSize(10_500);
             assertThat(mailbox.received().stream().map(m -> {
                 try {
                     return m.getAllRecipients()[0].toString();
                 } catch (jakarta.mail.MessagingException e) {
                     throw new IllegalStateException(e);
                 }
-            }).distinct()).hasSize(10_000);
+            }).distinct()).hasSize(10_500);
         }
 
         /** Every invitation of the mailed call, page by page (keyset cursor). */

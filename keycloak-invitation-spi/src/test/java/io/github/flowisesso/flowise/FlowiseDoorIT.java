@@ -15,6 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.flowisesso.testsupport.ChildProcess;
 import io.github.flowisesso.testsupport.Chromium;
+import io.github.flowisesso.testsupport.InvitationApi;
+import io.github.flowisesso.testsupport.ScimHttp;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -142,21 +144,46 @@ class FlowiseDoorIT {
                 UserRepresentation user = onlyAccount(stack, email);
                 user.setEnabled(false);
                 stack.realm().users().get(user.getId()).update(user);
-                Instant disabled = Instant.now();
 
-                Duration out = null;
-                while (Duration.between(disabled, Instant.now()).compareTo(Duration.ofSeconds(75)) < 0) {
-                    if (api(driver, "GET", "/api/v1/chatflows", null) != 200) {
-                        out = Duration.between(disabled, Instant.now());
-                        break;
-                    }
-                    driver.navigate().refresh(); // what a person does; each load also asks the door
-                }
-                assertThat(out).as("refused within 60 s of being disabled").isNotNull().isLessThan(Duration.ofSeconds(60));
-                driver.get(stack.doorUrl() + "/");
-                waitFor(driver, d -> d.getCurrentUrl().startsWith(stack.issuer()));
-                assertThat(driver.getPageSource()).doesNotContain("Chatflows");
+                assertOutWithinAMinute(driver, stack, Instant.now(), "disabled");
             }
+        }
+
+        /** Entra unassigns the person: SCIM removal disables the account and ends its sessions; the door follows. */
+        @Test
+        void entraRemovesThePersonThroughScimAndTheyAreOutWithinAMinute(FlowiseStack stack) {
+            String email = newEmail("scim-removed");
+            InvitationApi.Answer issued = stack.invitationApi().send("POST", "flowise", "/scim/tokens", null, null, Map.of());
+            assertThat(issued.status()).as(issued.toString()).isEqualTo(201);
+            ScimHttp scim = new ScimHttp(stack.keycloak().baseUrl() + "/realms/flowise/scim/v2", (String) issued.json().get("token"));
+            try (Chromium chromium = enrolled(stack, email, "member")) {
+                WebDriver driver = chromium.driver();
+                awaitFlowiseUi(driver, stack);
+                @SuppressWarnings("unchecked")
+                List<Map<String, Object>> found = (List<Map<String, Object>>) scim.send("GET",
+                    "/Users?filter=" + InvitationApi.q("userName eq \"" + email + "\""), null).json().get("Resources");
+                assertThat(found).hasSize(1);
+
+                assertThat(scim.send("DELETE", "/Users/" + found.get(0).get("id"), null).status()).isEqualTo(204);
+
+                assertOutWithinAMinute(driver, stack, Instant.now(), "removed in Entra");
+            }
+        }
+
+        private void assertOutWithinAMinute(WebDriver driver, FlowiseStack stack, Instant since, String what) {
+            Duration out = null;
+            while (Duration.between(since, Instant.now()).compareTo(Duration.ofSeconds(75)) < 0) {
+                if (api(driver, "GET", "/api/v1/chatflows", null) != 200) {
+                    out = Duration.between(since, Instant.now());
+                    break;
+                }
+                driver.navigate().refresh(); // what a person does; each load also asks the door
+            }
+            System.out.printf("[door] %s: refused after %s%n", what, out);
+            assertThat(out).as("refused within 60 s of being " + what).isNotNull().isLessThan(Duration.ofSeconds(60));
+            driver.get(stack.doorUrl() + "/");
+            waitFor(driver, d -> d.getCurrentUrl().startsWith(stack.issuer()));
+            assertThat(driver.getPageSource()).doesNotContain("Chatflows");
         }
     }
 

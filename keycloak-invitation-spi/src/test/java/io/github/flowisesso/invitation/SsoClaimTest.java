@@ -20,14 +20,25 @@ class SsoClaimTest {
 
     @Test
     void onlyAPendingUnexpiredSsoInvitationForThisProviderIsClaimable() {
-        assertThat(SsoClaim.admits(invitation(InvitationStatus.PENDING, NOW + 1, LoginType.SSO, "entra"), "entra", NOW)).isTrue();
-        assertThat(SsoClaim.admits(invitation(InvitationStatus.PENDING, NOW, LoginType.SSO, "entra"), "entra", NOW))
+        assertThat(SsoClaim.admits(invitation(InvitationStatus.PENDING, NOW + 1, LoginType.SSO, "entra"), "entra", null, NOW)).isTrue();
+        assertThat(SsoClaim.admits(invitation(InvitationStatus.PENDING, NOW, LoginType.SSO, "entra"), "entra", null, NOW))
             .as("expiring this very millisecond").isFalse();
-        assertThat(SsoClaim.admits(invitation(InvitationStatus.ACCEPTED, NOW + 1, LoginType.SSO, "entra"), "entra", NOW)).isFalse();
-        assertThat(SsoClaim.admits(invitation(InvitationStatus.REVOKED, NOW + 1, LoginType.SSO, "entra"), "entra", NOW)).isFalse();
-        assertThat(SsoClaim.admits(invitation(InvitationStatus.PENDING, NOW + 1, LoginType.PASSWORD, null), "entra", NOW)).isFalse();
-        assertThat(SsoClaim.admits(invitation(InvitationStatus.PENDING, NOW + 1, LoginType.SSO, "entra"), "entra-contractors", NOW)).isFalse();
-        assertThat(SsoClaim.admits(invitation(InvitationStatus.PENDING, NOW + 1, LoginType.SSO, "entra"), null, NOW)).isFalse();
+        assertThat(SsoClaim.admits(invitation(InvitationStatus.ACCEPTED, NOW + 1, LoginType.SSO, "entra"), "entra", null, NOW)).isFalse();
+        assertThat(SsoClaim.admits(invitation(InvitationStatus.REVOKED, NOW + 1, LoginType.SSO, "entra"), "entra", null, NOW)).isFalse();
+        assertThat(SsoClaim.admits(invitation(InvitationStatus.PENDING, NOW + 1, LoginType.PASSWORD, null), "entra", null, NOW)).isFalse();
+        assertThat(SsoClaim.admits(invitation(InvitationStatus.PENDING, NOW + 1, LoginType.SSO, "entra"), "entra-contractors", null, NOW)).isFalse();
+        assertThat(SsoClaim.admits(invitation(InvitationStatus.PENDING, NOW + 1, LoginType.SSO, "entra"), null, null, NOW)).isFalse();
+    }
+
+    @Test
+    void anInvitationBoundToAnEntraObjectAdmitsOnlyThatObject() {
+        InvitationEntity bound = invitation(InvitationStatus.PENDING, NOW + 1, LoginType.SSO, "entra");
+        bound.setEntraObjectId("oid-1");
+        assertThat(SsoClaim.admits(bound, "entra", "oid-1", NOW)).isTrue();
+        assertThat(SsoClaim.admits(bound, "entra", "oid-2", NOW)).as("same address, another person").isFalse();
+        assertThat(SsoClaim.admits(bound, "entra", null, NOW)).as("an identity without an object id").isFalse();
+        assertThat(SsoClaim.admits(invitation(InvitationStatus.PENDING, NOW + 1, LoginType.SSO, "entra"), "entra", "oid-2", NOW))
+            .as("unbound: any object").isTrue();
     }
 
     @Test

@@ -114,7 +114,7 @@ public final class InvitationSql implements AutoCloseable {
         operations.put("invitation.claim", s -> s.claim(id, UUID.randomUUID().toString(), now));
         operations.put("invitation.claimByToken", s -> s.claimByToken(id, "2".repeat(64), UUID.randomUUID().toString(), now));
         operations.put("invitation.claimOpen.postgres",
-            s -> s.claimOpen(realm, "someone@example.com", "entra", UUID.randomUUID().toString(), now));
+            s -> s.claimOpen(realm, "someone@example.com", "entra", "oid", UUID.randomUUID().toString(), now));
         operations.put("invitation.revoke", s -> s.revoke(realm, id));
         operations.put("invitation.replaceToken", s -> s.replaceToken(realm, id, "1".repeat(64), now,
             new InvitationStore.QueuedMail(now, "https://sso.example.com/", "An Admin")));
@@ -124,6 +124,10 @@ public final class InvitationSql implements AutoCloseable {
         operations.put("invitation.deliveryFailed", s -> s.deliveryFailed(id, "3".repeat(64), now + 30_000, "refused"));
         operations.put("invitation.deliveryAbandoned", s -> s.deliveryAbandoned(id, now, "expired"));
         operations.put("invitation.deleteByRealm (realm removed)", s -> s.deleteRealm(realm));
+        operations.put("invitation.byEntraObject (SCIM externalId filter)", s -> s.byEntraObject(realm, "oid"));
+        operations.put("invitation.reopen (SCIM re-assignment)", s -> s.reopen(realm, id, now));
+        operations.put("invitation.scimUpdate", s -> s.scimUpdate(realm, id,
+            new InvitationStore.ScimFields("someone@example.com", "Ada", null, "oid", "ada@example.com")));
         operations.put("invitation.releaseExpiredAddresses", s -> s.releaseExpiredAddresses(realm, List.of("someone@example.com"), now));
         operations.put("invitation.expiredBefore (retention batch)", s -> s.expiredBefore(now, 1000));
         operations.put("invitation.deleteByIds (retention batch)",

@@ -51,6 +51,7 @@ public final class Invitations {
         public Spec handedOverWithoutEmail() { body.put("emailed", false); return this; }
         /** Holds its address as the admin API's invitations do (seeded rows otherwise look like rows from before). */
         public Spec holdingItsAddress() { body.put("holdsAddress", true); return this; }
+        public Spec forEntraObject(String oid) { body.put("entraObjectId", oid); return this; }
         public Spec redirectUri(String uri) { body.put("redirectUri", uri); return this; }
         public Spec names(String first, String last) { body.put("firstName", first); body.put("lastName", last); return this; }
         public Spec inRealm(String realmName) { realm = realmName; return this; }
@@ -67,10 +68,14 @@ public final class Invitations {
         return new Seeded((String) out.get("id"), (String) out.get("token"));
     }
 
-    /** Whether the SQL and the Java form of the SSO claim condition admit this row for this provider (test-support). */
-    public Map<String, Object> ssoClaim(String id, String identityProvider) {
+    /**
+     * Whether the SQL and the Java form of the SSO claim condition admit this row for this provider and Entra object
+     * ({@code oid} null: an identity without one), test-support.
+     */
+    public Map<String, Object> ssoClaim(String id, String identityProvider, String oid) {
         return send(HttpRequest.newBuilder(uri(TestEnvironment.REALM, "/" + id + "/sso-claim?idp="
-            + java.net.URLEncoder.encode(identityProvider, java.nio.charset.StandardCharsets.UTF_8))).GET());
+            + java.net.URLEncoder.encode(identityProvider, java.nio.charset.StandardCharsets.UTF_8)
+            + (oid == null ? "" : "&oid=" + java.net.URLEncoder.encode(oid, java.nio.charset.StandardCharsets.UTF_8)))).GET());
     }
 
     public Map<String, Object> get(String id) {

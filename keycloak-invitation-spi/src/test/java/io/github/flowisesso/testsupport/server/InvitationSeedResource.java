@@ -66,6 +66,7 @@ public final class InvitationSeedResource {
         entity.setCreatedAt(now);
         entity.setExpiresAt(now + ((Number) body.getOrDefault("expiresInSeconds", 3600)).longValue() * 1000L);
         entity.setCreatedBy("test-support");
+        entity.setEntraObjectId((String) body.get("entraObjectId"));
         if (Boolean.TRUE.equals(body.get("holdsAddress"))) {
             entity.setOpenEmail(entity.getEmail());
         }
@@ -77,15 +78,18 @@ public final class InvitationSeedResource {
     @GET
     @Path("{id}/sso-claim")
     @Produces(MediaType.APPLICATION_JSON)
-    public Map<String, Object> ssoClaim(@PathParam("id") String id, @jakarta.ws.rs.QueryParam("idp") String idp) {
+    public Map<String, Object> ssoClaim(@PathParam("id") String id, @jakarta.ws.rs.QueryParam("idp") String idp,
+                                        @jakarta.ws.rs.QueryParam("oid") String oid) {
         auth.users().requireView();
         InvitationEntity i = InvitationStore.of(session).find(realm.getId(), id).orElseThrow(NotFoundException::new);
         long now = Time.currentTimeMillis();
-        Number sql = (Number) session.getProvider(org.keycloak.connections.jpa.JpaConnectionProvider.class).getEntityManager()
-            .createNativeQuery("SELECT COUNT(*) FROM FLOWISE_INVITATION WHERE ID = :id AND " + SsoClaim.WHERE)
-            .setParameter("id", id).setParameter("realmId", realm.getId()).setParameter("email", i.getEmail())
-            .setParameter("now", now).setParameter("idp", idp).getSingleResult();
-        return Map.of("sql", sql.intValue() == 1, "java", SsoClaim.admits(i, idp, now));
+        @SuppressWarnings("unchecked")
+        org.hibernate.query.Query<Object> query = session.getProvider(org.keycloak.connections.jpa.JpaConnectionProvider.class)
+            .getEntityManager().createNativeQuery("SELECT COUNT(*) FROM FLOWISE_INVITATION WHERE ID = :id AND " + SsoClaim.WHERE)
+            .unwrap(org.hibernate.query.Query.class);
+        Number sql = (Number) query.setParameter("id", id).setParameter("realmId", realm.getId()).setParameter("email", i.getEmail())
+            .setParameter("now", now).setParameter("idp", idp).setParameter("oid", oid, String.class).getSingleResult();
+        return Map.of("sql", sql.intValue() == 1, "java", SsoClaim.admits(i, idp, oid, now));
     }
 
     @GET
