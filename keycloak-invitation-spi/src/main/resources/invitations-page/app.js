@@ -545,6 +545,48 @@
       r.redirectUri ? el('p', {}, t('registerRedirect', ''), el('code', { text: r.redirectUri })) : '');
   }
 
+  // ---------------------------------------------------------------------------------------------------- provisioning
+
+  /** Entra ID provisioning: the Tenant URL to paste into Entra, the Secret Tokens, a new one shown once. */
+  async function loadProvisioning() {
+    const answer = await api('GET', '/scim');
+    if (answer.status !== 200) {
+      $('provisioning').hidden = true;
+      return;
+    }
+    $('provisioning-url').textContent = answer.json.tenantUrl;
+    $('provisioning-tokens').replaceChildren(...answer.json.tokens.map(token => el('li', { 'data-token-id': token.id },
+      t('provisioningTokenMade', when(token.createdAt)), ' ',
+      el('button', { type: 'button', class: 'pf-v5-c-button pf-m-link pf-m-danger pf-m-inline', 'data-revoke-token': token.id,
+        onclick: () => revokeToken(token), text: t('revoke') }))));
+    $('provisioning-new').disabled = answer.json.tokens.length >= answer.json.maxTokens;
+    $('provisioning').hidden = false;
+  }
+
+  async function newToken() {
+    $('provisioning-error').textContent = '';
+    const answer = await api('POST', '/scim/tokens');
+    if (answer.status !== 201) {
+      $('provisioning-error').textContent = errorSentence(answer);
+      return;
+    }
+    $('provisioning-token').value = answer.json.token;
+    $('provisioning-issued').hidden = false;
+    $('provisioning-token').select();
+    await loadProvisioning();
+  }
+
+  async function revokeToken(token) {
+    if (!await confirmAction(t('provisioningRevokeTitle'), t('provisioningRevokeText', when(token.createdAt)), t('revoke'))) return;
+    const answer = await api('DELETE', '/scim/tokens/' + encodeURIComponent(token.id));
+    if (answer.status !== 204) {
+      $('provisioning-error').textContent = errorSentence(answer);
+      return;
+    }
+    notice(t('provisioningRevoked'));
+    await loadProvisioning();
+  }
+
   // ---------------------------------------------------------------------------------------------------- start
 
   function wire() {
@@ -577,6 +619,7 @@
     $('bulk-file').addEventListener('change', previewBulk);
     $('bulk-submit').addEventListener('click', submitBulk);
     $('bulk-download').addEventListener('click', downloadFailed);
+    $('provisioning-new').addEventListener('click', newToken);
   }
 
   async function start() {
@@ -599,6 +642,7 @@
     document.querySelectorAll('[data-manage]').forEach(b => { b.hidden = !state.options.mayManage; });
     fillInviteForm();
     ssoProviders();
+    if (state.options.mayManage) await loadProvisioning();
     $('app').hidden = false;
     await refresh(true);
     document.body.dataset.ready = 'app';

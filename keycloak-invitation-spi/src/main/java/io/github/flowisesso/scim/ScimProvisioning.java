@@ -187,7 +187,12 @@ final class ScimProvisioning {
             return get(person.id());
         }
         InvitationEntity current = person.invitation();
-        boolean emailChanged = change.emailSet || (change.userNameSet && EmailAddresses.canonical(change.userName).isPresent());
+        // The address follows `emails`; it follows `userName` only when it was the userName (no `emails` were ever
+        // given), so that a UPN change never moves an invitation away from the person's mail.
+        boolean addressWasUserName = current.getScimUserName() != null
+            && EmailAddresses.canonical(current.getScimUserName()).map(current.getEmail()::equals).orElse(false);
+        boolean emailChanged = change.emailSet || (change.userNameSet && addressWasUserName
+            && EmailAddresses.canonical(change.userName).isPresent());
         String email = replace || emailChanged ? address(change) : current.getEmail();
         InvitationStore.ScimFields fields = new InvitationStore.ScimFields(email,
             replace || change.givenNameSet ? change.givenName : current.getFirstName(),
@@ -247,13 +252,16 @@ final class ScimProvisioning {
             change.email != null ? "'emails' holds no valid address" : "'userName' is not an email address; map 'emails' to the person's mail"));
     }
 
-    /** The realm's one enabled Entra ID provider; provisioning is for Entra. */
+    /** The Entra ID provider named by the realm's settings, else its only enabled one; provisioning is for Entra. */
     private IdentityProviderModel identityProvider() {
         List<IdentityProviderModel> entra = session.identityProviders().getAllStream()
-            .filter(IdentityProviderModel::isEnabled).filter(EntraClaims::isEntra).toList();
+            .filter(IdentityProviderModel::isEnabled).filter(EntraClaims::isEntra)
+            .filter(idp -> settings.identityProvider() == null || idp.getAlias().equals(settings.identityProvider())).toList();
         if (entra.size() != 1) {
-            throw ScimError.invalidValue("The realm needs exactly one enabled Microsoft Entra ID provider for provisioning, it has "
-                + entra.size());
+            throw ScimError.invalidValue(settings.identityProvider() != null
+                ? ScimSettings.IDENTITY_PROVIDER + ": '" + settings.identityProvider() + "' is not an enabled Microsoft Entra ID provider"
+                : "The realm has " + entra.size() + " enabled Microsoft Entra ID providers: name the one for provisioning in "
+                    + ScimSettings.IDENTITY_PROVIDER);
         }
         return entra.get(0);
     }

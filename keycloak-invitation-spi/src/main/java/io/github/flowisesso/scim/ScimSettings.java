@@ -16,14 +16,18 @@ import org.keycloak.models.RealmModel;
  * @param deleteRemoves  whether a SCIM DELETE deletes the account ({@code scim.onDelete=delete}) instead of
  *                       disabling it (default {@code disable})
  * @param invitationDays how long an assignment's invitation stays open ({@code scim.invitationDays}; default 90)
+ * @param identityProvider the Entra ID provider the invitations are for ({@code scim.identityProvider}; default: the
+ *                         realm's only enabled one)
  */
-record ScimSettings(List<String> roles, List<String> groups, boolean sendEmail, boolean deleteRemoves, int invitationDays) {
+record ScimSettings(List<String> roles, List<String> groups, boolean sendEmail, boolean deleteRemoves, int invitationDays,
+                    String identityProvider) {
 
     static final String ROLES = "scim.roles";
     static final String GROUPS = "scim.groups";
     static final String SEND_EMAIL = "scim.sendEmail";
     static final String ON_DELETE = "scim.onDelete";
     static final String INVITATION_DAYS = "scim.invitationDays";
+    static final String IDENTITY_PROVIDER = "scim.identityProvider";
 
     static ScimSettings of(RealmModel realm) {
         String days = realm.getAttribute(INVITATION_DAYS);
@@ -35,7 +39,11 @@ record ScimSettings(List<String> roles, List<String> groups, boolean sendEmail, 
         }
         return new ScimSettings(list(realm.getAttribute(ROLES), "member"), list(realm.getAttribute(GROUPS), ""),
             Boolean.parseBoolean(realm.getAttribute(SEND_EMAIL)), "delete".equalsIgnoreCase(realm.getAttribute(ON_DELETE)),
-            invitationDays);
+            invitationDays, blankToNull(realm.getAttribute(IDENTITY_PROVIDER)));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
     }
 
     private static List<String> list(String value, String byDefault) {

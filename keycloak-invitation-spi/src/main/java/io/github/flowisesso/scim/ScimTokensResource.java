@@ -19,8 +19,10 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 /**
  * {@code /admin/realms/{realm}/invitations/scim}: what an Entra admin pastes into the enterprise app's
- * *Provisioning* page (the Tenant URL and a Secret Token), and the tokens' rotation. A token can provision and
- * deprovision anyone in the realm, so making and revoking one needs the right to manage the realm.
+ * *Provisioning* page (the Tenant URL and a Secret Token), and the tokens' rotation. The rights are the invitation
+ * API's: a token can do no more than someone who manages the realm's users (invite with the realm's provisioning
+ * roles, which never carry admin rights; enable and disable accounts), so managing users is what it takes to make
+ * or revoke one, and viewing users to see them. The invitations page offers it to invitation managers.
  */
 public final class ScimTokensResource {
 
@@ -40,7 +42,7 @@ public final class ScimTokensResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> describe() {
-        auth.realm().requireViewRealm();
+        auth.users().requireView();
         ScimSettings settings = ScimSettings.of(realm);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("tenantUrl", tenantUrl());
@@ -49,7 +51,8 @@ public final class ScimTokensResource {
         answer.put("maxTokens", ScimCredentials.MAX_TOKENS);
         answer.put("settings", Map.of(ScimSettings.ROLES, settings.roles(), ScimSettings.GROUPS, settings.groups(),
             ScimSettings.SEND_EMAIL, settings.sendEmail(), ScimSettings.ON_DELETE, settings.deleteRemoves() ? "delete" : "disable",
-            ScimSettings.INVITATION_DAYS, settings.invitationDays()));
+            ScimSettings.INVITATION_DAYS, settings.invitationDays(),
+            ScimSettings.IDENTITY_PROVIDER, settings.identityProvider() == null ? "" : settings.identityProvider()));
         return answer;
     }
 
@@ -58,7 +61,7 @@ public final class ScimTokensResource {
     @Path("tokens")
     @Produces(MediaType.APPLICATION_JSON)
     public Response issue() {
-        auth.realm().requireManageRealm();
+        auth.users().requireManage();
         ScimCredentials.Issued issued = ScimCredentials.issue(session, realm);
         if (issued == null) {
             return Response.status(409).type(MediaType.APPLICATION_JSON).entity(Map.of("error", "too_many_tokens",
@@ -77,7 +80,7 @@ public final class ScimTokensResource {
     @DELETE
     @Path("tokens/{id}")
     public Response revoke(@PathParam("id") String id) {
-        auth.realm().requireManageRealm();
+        auth.users().requireManage();
         if (!ScimCredentials.revoke(realm, id)) {
             throw new NotFoundException();
         }

@@ -6,6 +6,7 @@ import io.github.flowisesso.testsupport.Accounts;
 import io.github.flowisesso.testsupport.Chromium;
 import io.github.flowisesso.testsupport.Eventually;
 import io.github.flowisesso.testsupport.InvitationApi;
+import io.github.flowisesso.testsupport.ScimHttp;
 import io.github.flowisesso.testsupport.InvitationApi.Answer;
 import io.github.flowisesso.testsupport.KeycloakExtension;
 import io.github.flowisesso.testsupport.Mailbox;
@@ -270,6 +271,32 @@ class InvitationsPageIT {
                 assertThat(user.getAttribute("href")).isEqualTo(env.keycloak().browserUrl()
                     + "/admin/flowise/console/#/flowise/users/" + userId + "/settings");
                 assertThat(row.findElements(By.cssSelector("[data-action]"))).as("no resend or revoke").isEmpty();
+            });
+        }
+
+        @Test
+        void aProvisioningTokenForEntraIsShownOnceWithTheTenantUrlAndCanBeRevoked(TestEnvironment env) throws Exception {
+            onThePage(env, "en", "provisioning", (driver, shot) -> {
+                assertThat(driver.findElement(By.id("provisioning-url")).getText()).endsWith("/realms/flowise/scim/v2");
+                int before = driver.findElements(By.cssSelector("#provisioning-tokens [data-token-id]")).size();
+                click(driver, By.id("provisioning-new"));
+                String token = waitFor(driver, d -> {
+                    String value = d.findElement(By.id("provisioning-token")).getAttribute("value");
+                    return value == null || value.isEmpty() ? null : value;
+                });
+                assertThat(token).matches("[A-Za-z0-9_-]{43}");
+                waitFor(driver, d -> d.findElements(By.cssSelector("#provisioning-tokens [data-token-id]")).size() == before + 1 ? true : null);
+                ScimHttp scim = new ScimHttp(ScimHttp.baseUrl(env, REALM), token);
+                assertThat(scim.send("GET", "/ServiceProviderConfig", null).status()).as("the token works").isEqualTo(200);
+
+                String id = driver.findElements(By.cssSelector("#provisioning-tokens [data-token-id]")).get(before).getAttribute("data-token-id");
+                click(driver, By.cssSelector("[data-revoke-token='" + id + "']"));
+                click(driver, By.id("confirm-yes"));
+                waitFor(driver, d -> d.findElements(By.cssSelector("[data-token-id='" + id + "']")).isEmpty() ? true : null);
+                assertThat(scim.send("GET", "/ServiceProviderConfig", null).status()).as("revoked at once").isEqualTo(401);
+                driver.navigate().refresh();
+                waitFor(driver, d -> "app".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")) ? true : null);
+                assertThat(driver.findElement(By.id("provisioning-token")).getAttribute("value")).as("shown once").isEmpty();
             });
         }
 

@@ -54,6 +54,10 @@ class ScimProvisioningIT {
 
     @BeforeAll
     static void aProvisioningToken(TestEnvironment env) {
+        // Other tests add Entra providers to this realm: name the one provisioning is for, as an admin with several would.
+        org.keycloak.representations.idm.RealmRepresentation realm = env.realm().toRepresentation();
+        realm.getAttributes().put("scim.identityProvider", TestEnvironment.IDP_ALIAS);
+        env.realm().update(realm);
         InvitationApi.Answer issued = env.invitationApi().send("POST", REALM, "/scim/tokens", null, null, Map.of());
         assertThat(issued.status()).as(issued.toString()).isEqualTo(201);
         token = (String) issued.json().get("token");
@@ -204,6 +208,20 @@ class ScimProvisioningIT {
             assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
             assertThat(onlyInvitation(env, moved)).containsEntry("id", id).containsEntry("lastName", "updatedFamilyName");
             assertThat(invitations(env, email)).isEmpty();
+
+            // "Update User [Single-valued properties]": a new userName (the UPN) is kept as given; the invitation stays
+            // with the person's mail.
+            ScimHttp.Answer renamed = scim.send("PATCH", "/Users/" + id, """
+                {
+                    "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                    "Operations": [{
+                        "op": "Replace",
+                        "path": "userName",
+                        "value": "5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com"
+                    }]
+                }""");
+            assertThat(renamed.json()).containsEntry("userName", "5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com");
+            assertThat(onlyInvitation(env, moved)).containsEntry("id", id);
 
             // "Disable User", with the string "False" Entra sends without the aadOptscim062020 flag.
             ScimHttp.Answer disabled = scim.send("PATCH", "/Users/" + id, """
