@@ -137,6 +137,9 @@ public final class MailOutbox {
                 if (claimed.isEmpty() && !more.get()) {
                     break;
                 }
+                if (claimed.size() == BATCH) {
+                    wake(); // a full batch: likely more to do, so an idle sender joins in
+                }
                 for (Claimed mail : claimed) {
                     send(mail);
                 }
@@ -154,8 +157,7 @@ public final class MailOutbox {
     }
 
     /** A mail this worker holds: the row, the token its link carries, and what the mail says. */
-    private record Claimed(String id, String realmId, String tokenHash, int attempts, InvitationEmail.Content content,
-                           String baseUrl) {
+    private record Claimed(String id, String realmId, String tokenHash, int attempts, InvitationEmail.Content content) {
     }
 
     private List<Claimed> claim() {
@@ -189,8 +191,7 @@ public final class MailOutbox {
             invitation.getLastName(), invitation.getLocale(), invitation.getLoginType() == LoginType.SSO,
             identityProviderName(session, realm, invitation.getIdentityProvider()), invitation.getInviterName(), link,
             invitation.getExpiresAt(), invitation.getExpiresAt() - now);
-        return new Claimed(invitation.getId(), invitation.getRealmId(), hash, invitation.getDeliveryAttempts(), content,
-            invitation.getMailBaseUrl());
+        return new Claimed(invitation.getId(), invitation.getRealmId(), hash, invitation.getDeliveryAttempts(), content);
     }
 
     private static String identityProviderName(KeycloakSession session, RealmModel realm, String alias) {

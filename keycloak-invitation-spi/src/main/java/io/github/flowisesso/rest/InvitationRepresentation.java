@@ -9,15 +9,16 @@ import java.util.List;
 
 /**
  * An invitation as the API shows it. Timestamps are epoch milliseconds, like Keycloak's own admin API. The status is
- * the effective one (EXPIRED is derived). Never the token or its hash; {@code link} only in the one answer to a
+ * the effective one (EXPIRED is derived); {@code entraObjectId} is the Entra object a provisioned invitation is bound
+ * to. Never the token or its hash; {@code link} only in the one answer to a
  * create or resend that did not send an email.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record InvitationRepresentation(String id, String email, String loginType, String identityProvider,
                                 List<String> roles, List<String> groups, String firstName, String lastName,
                                 String locale, String redirectUri, String status, long createdAt, long expiresAt,
-                                String createdBy, Long acceptedAt, String acceptedUserId, Delivery delivery,
-                                String link) {
+                                String createdBy, Long acceptedAt, String acceptedUserId, String entraObjectId,
+                                Delivery delivery, String link) {
 
     /**
      * The invitation email: NONE (no email, or none needed any more), QUEUED (with the next try's time and, after a
@@ -40,11 +41,12 @@ public record InvitationRepresentation(String id, String email, String loginType
             StringLists.fromJson(e.getRoles()), StringLists.fromJson(e.getGroups()), e.getFirstName(), e.getLastName(),
             e.getLocale(), e.getRedirectUri(), InvitationStatus.effective(e.getStatus(), e.getExpiresAt(), now).name(),
             e.getCreatedAt(), e.getExpiresAt(), e.getCreatedBy(), e.getAcceptedAt(), e.getAcceptedUserId(),
-            Delivery.of(e), null);
+            e.getEntraObjectId(), Delivery.of(e), null);
     }
 
     InvitationRepresentation withLink(String newLink) {
         return new InvitationRepresentation(id, email, loginType, identityProvider, roles, groups, firstName, lastName,
-            locale, redirectUri, status, createdAt, expiresAt, createdBy, acceptedAt, acceptedUserId, delivery, newLink);
+            locale, redirectUri, status, createdAt, expiresAt, createdBy, acceptedAt, acceptedUserId, entraObjectId, delivery,
+            newLink);
     }
 }

@@ -122,7 +122,7 @@ class ScimProvisioningIT {
             Map<String, Object> invitation = onlyInvitation(env, email);
             assertThat(invitation).containsEntry("id", id).containsEntry("status", "PENDING").containsEntry("loginType", "SSO")
                 .containsEntry("identityProvider", TestEnvironment.IDP_ALIAS).containsEntry("roles", List.of("member"))
-                .containsEntry("createdBy", "service-account-flowise-scim");
+                .containsEntry("createdBy", "service-account-flowise-scim").containsEntry("entraObjectId", oid);
             assertThat(adminEvents(env, "CREATE", "scim/Users/" + id)).singleElement()
                 .satisfies(e -> assertThat(e.getAuthDetails().getUserId())
                     .isEqualTo(env.realm().users().search("service-account-flowise-scim").get(0).getId()));
