@@ -21,6 +21,10 @@ final class ScimBenchmark {
 
     static void run(MainServer server, Report report, int rounds, int block, Duration budget) {
         report.section("9. Entra ID provisioning (SCIM)");
+        // The bench realm has several Entra providers (the gate's comparisons): name the one provisioning is for.
+        org.keycloak.representations.idm.RealmRepresentation realm = server.admin.client().realm(MainServer.REALM).toRepresentation();
+        realm.getAttributes().put("scim.identityProvider", MainServer.ENTRA);
+        server.admin.client().realm(MainServer.REALM).update(realm);
         AdminApi.Answer issued = server.admin.call("POST", MainServer.REALM + "/invitations/scim/tokens", "application/json", "");
         if (issued.status() != 201) {
             throw new IllegalStateException("token answered " + issued.status() + ": " + issued.body());
