@@ -107,7 +107,11 @@ public final class MailOutbox {
         int now = running.get();
         while (now < config.senders()) {
             if (running.compareAndSet(now, now + 1)) {
-                executor.execute(this::work);
+                try {
+                    executor.execute(this::work);
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    running.decrementAndGet(); // the node is stopping: the mail waits for the next start
+                }
                 return;
             }
             now = running.get();
@@ -173,8 +177,14 @@ public final class MailOutbox {
                     RealmModel realm = session.realms().getRealm(invitation.getRealmId());
                     if (realm == null) {
                         store.deliveryFailed(id, hash, null, "The realm no longer exists");
-                    } else {
+                        continue;
+                    }
+                    try {
                         claimed.add(claimed(session, realm, invitation, token, hash, now));
+                    } catch (RuntimeException e) {
+                        // One row that cannot become a mail must not hold up every other mail behind it.
+                        store.deliveryFailed(id, hash, null, "The email could not be prepared: " + rootMessage(e));
+                        LOG.errorf("Invitation email %s could not be prepared: %s", id, e.toString());
                     }
                 } else if (store.deliveryAbandoned(id, now, EXPIRED)) {
                     LOG.debugf("Invitation %s ended before its email went out", id);

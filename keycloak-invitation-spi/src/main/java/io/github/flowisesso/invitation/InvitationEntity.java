@@ -114,10 +114,11 @@ import jakarta.persistence.Table;
         hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
     // Retention: whatever its state, a row goes once its expiry lies further back than the retention period
     // (an accepted invitation was accepted before it expired); by primary key, a batch found by invitation.expiredBefore.
-    // SCIM re-assignment: a revoked invitation opens again (conditional: never over an acceptance).
+    // SCIM re-assignment: a revoked invitation opens again (conditional: never over an acceptance), with a new token
+    // hash, so that a link mailed before the revocation stays dead.
     @NamedNativeQuery(name = "invitation.reopen",
-        query = "UPDATE FLOWISE_INVITATION SET STATUS = 'PENDING', OPEN_EMAIL = EMAIL, EXPIRES_AT = :expiresAt"
-            + " WHERE REALM_ID = :realmId AND ID = :id AND STATUS = 'REVOKED'",
+        query = "UPDATE FLOWISE_INVITATION SET STATUS = 'PENDING', OPEN_EMAIL = EMAIL, EXPIRES_AT = :expiresAt,"
+            + " TOKEN_HASH = :tokenHash WHERE REALM_ID = :realmId AND ID = :id AND STATUS = 'REVOKED'",
         hints = @QueryHint(name = InvitationEntity.NATIVE_SPACES, value = InvitationEntity.TABLE)),
     // SCIM changes to a not yet accepted invitation, in one conditional statement (an acceptance at the same moment
     // wins: this never writes over ACCEPTED, as saving the whole entity could). The address follows the change and

@@ -343,7 +343,8 @@ public final class InvitationStore {
     }
 
     /**
-     * REVOKED to PENDING with a new expiry; {@code false} when the row is not REVOKED.
+     * REVOKED to PENDING with a new expiry and a new token hash (no earlier link works); {@code false} when the row
+     * is not REVOKED.
      *
      * @throws AddressTaken when another open invitation holds the address now
      */
@@ -353,6 +354,7 @@ public final class InvitationStore {
                 .setParameter("realmId", realmId)
                 .setParameter("id", id)
                 .setParameter("expiresAt", expiresAt)
+                .setParameter("tokenHash", InvitationTokens.hash(InvitationTokens.newToken()))
                 .executeUpdate() == 1;
         } catch (RuntimeException e) {
             throw AddressTaken.orRethrow(e);

@@ -211,13 +211,24 @@ final class ScimProvisioning {
             throw ScimError.uniqueness("Another open invitation holds this address");
         }
         store.refresh(current);
-        return get(person.id());
+        Person now = get(person.id());
+        if (now.isAccount() && change.active != null) {
+            // Accepted at this very moment (the conditional updates above changed nothing): the account follows.
+            setActive(now.user(), change.active);
+        }
+        return now;
     }
 
     /** Entra removes someone: the invitation is revoked; the account disabled (or deleted, if the realm says so). */
     void remove(Person person) {
         if (!person.isAccount()) {
-            store.revoke(realm.getId(), person.id());
+            if (!store.revoke(realm.getId(), person.id())) {
+                store.refresh(person.invitation());
+                Person now = get(person.id());
+                if (now.isAccount()) {
+                    remove(now); // accepted at this very moment: the new account goes as any account would
+                }
+            }
             return;
         }
         if (settings.deleteRemoves()) {

@@ -109,7 +109,7 @@ final class ScimUserChange {
                 userNameSet = true;
             }
             case "externalid" -> {
-                externalId = text(rawPath, value);
+                externalId = text(rawPath, value, 64);
                 externalIdSet = true;
             }
             case "active" -> {
@@ -130,11 +130,11 @@ final class ScimUserChange {
                 }
             }
             case "name.givenname" -> {
-                givenName = text(rawPath, value);
+                givenName = text(rawPath, value, 255);
                 givenNameSet = true;
             }
             case "name.familyname" -> {
-                familyName = text(rawPath, value);
+                familyName = text(rawPath, value, 255);
                 familyNameSet = true;
             }
             case "emails" -> {
@@ -174,6 +174,11 @@ final class ScimUserChange {
     }
 
     private static String text(String path, JsonNode value) {
+        return text(path, value, 320);
+    }
+
+    /** A string of at most {@code max} characters (what the invitation's column holds). */
+    private static String text(String path, JsonNode value, int max) {
         if (value == null || value.isNull()) {
             return null;
         }
@@ -181,8 +186,8 @@ final class ScimUserChange {
             throw ScimError.invalidValue("'" + path + "' must be a string");
         }
         String text = value.asText().strip();
-        if (text.length() > 320) {
-            throw ScimError.invalidValue("'" + path + "' is longer than 320 characters");
+        if (text.length() > max) {
+            throw ScimError.invalidValue("'" + path + "' is longer than " + max + " characters");
         }
         return text.isEmpty() ? null : text;
     }

@@ -75,6 +75,8 @@ class ScimDialectTest {
                 "{\"Operations\":[{\"op\":\"move\",\"path\":\"active\",\"value\":true}]}",
                 "{\"Operations\":[{\"op\":\"replace\",\"value\":\"not an object\"}]}",
                 "{\"Operations\":[]}",
+                "{\"Operations\":[{\"op\":\"add\",\"path\":\"externalId\",\"value\":\"" + "x".repeat(65) + "\"}]}",
+                "{\"Operations\":[{\"op\":\"add\",\"path\":\"name.givenName\",\"value\":\"" + "x".repeat(256) + "\"}]}",
                 "{}"}) {
                 assertThatThrownBy(() -> ScimUserChange.ofPatch(json(body))).as(body).isInstanceOf(ScimError.class);
             }
