@@ -12,7 +12,6 @@ final class ScimDiscovery {
     static Map<String, Object> serviceProviderConfig(String baseUrl) {
         return Map.of(
             "schemas", List.of("urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"),
-            "documentationUri", "https://github.com/flowise-sso/flowise-sso#entra-id-provisioning-scim",
             "patch", Map.of("supported", true),
             "bulk", Map.of("supported", false, "maxOperations", 0, "maxPayloadSize", 0),
             "filter", Map.of("supported", true, "maxResults", ScimUsers.MAX_RESULTS),
