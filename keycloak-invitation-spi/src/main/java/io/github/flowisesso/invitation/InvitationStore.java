@@ -32,11 +32,6 @@ public final class InvitationStore {
         em.persist(invitation);
     }
 
-    /** Forgets an invitation added in this transaction (its email could not be sent). */
-    public void discard(InvitationEntity invitation) {
-        em.remove(invitation);
-    }
-
     /**
      * Lets this transaction write its changes at commit (or at an explicit {@link #flush()}) instead of before every
      * query: with hundreds of new rows pending, Hibernate's automatic flush checks every one of them before each

@@ -150,13 +150,11 @@ public final class InvitationSql implements AutoCloseable {
         });
         operations.put("list newest first, no filter, second page", s -> s.list(realm, filters.get("no filter"), now, null, 100, 100));
         operations.put("list newest first, email substring, second page", s -> s.list(realm, filters.get("email substring"), now, null, 100, 100));
-        operations.put("add + refresh + discard (persist, em.refresh, em.remove)", s -> {
+        operations.put("add + refresh (persist, em.refresh)", s -> {
             InvitationEntity invitation = sample(realm, now);
             s.add(invitation);
             s.flush();
             s.refresh(invitation);
-            s.discard(invitation);
-            s.flush();
         });
 
         List<Statement> statements = new ArrayList<>();
